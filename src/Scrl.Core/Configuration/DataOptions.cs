@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Scrl.Core.Configuration;
+
+[JsonConverter(typeof(JsonStringEnumConverter<DataFormat>))]
+public enum DataFormat { ImageFolder, Coco }
+
+/// <summary>Where pretraining images come from and how they are fed.</summary>
+public sealed record DataOptions
+{
+    /// <summary>Image folder, or a COCO root with <c>annotations/</c>. Empty: the generated synthetic dataset.</summary>
+    public string Source { get; init; } = "";
+    public DataFormat Format { get; init; } = DataFormat.ImageFolder;
+    /// <summary>For COCO sources: the split whose images are used (<c>train2017</c>).</summary>
+    public string Split { get; init; } = "train2017";
+    public int DecodeWorkers { get; init; } = 2;
+    public int PrefetchBatches { get; init; } = 2;
+    public bool DropLast { get; init; } = true;
+
+    public IReadOnlyList<ValidationError> Validate(string path)
+    {
+        var errors = new List<ValidationError>();
+        if (DecodeWorkers < 1) errors.Add(new($"{path}.decodeWorkers", $"must be >= 1, was {DecodeWorkers}"));
+        if (PrefetchBatches < 1) errors.Add(new($"{path}.prefetchBatches", $"must be >= 1, was {PrefetchBatches}"));
+        if (string.IsNullOrWhiteSpace(Split)) errors.Add(new($"{path}.split", "must not be empty"));
+        return errors;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using Scrl.Core.Augment;
+using Scrl.Core.Boxes;
+
+namespace Scrl.Core.Configuration;
+
+[JsonConverter(typeof(JsonStringEnumConverter<PretrainMethod>))]
+public enum PretrainMethod { Scrl, Byol }
+
+/// <summary>
+/// Everything a pretraining run needs. Defaults reproduce the official <c>scrl_200ep</c> recipe
+/// (scrl-reference.md §0); presets and <c>--set</c> overrides change it.
+/// </summary>
+public sealed record PretrainConfig
+{
+    public PretrainMethod Method { get; init; } = PretrainMethod.Scrl;
+    public DataOptions Data { get; init; } = new();
+    public AugmentOptions Augment { get; init; } = new();
+    public BoxGenOptions Boxes { get; init; } = new();
+    public NetworkOptions Network { get; init; } = new();
+    public OptimOptions Optim { get; init; } = new();
+    public RunOptions Run { get; init; } = new();
+
+    public IReadOnlyList<ValidationError> Validate()
+    {
+        var errors = new List<ValidationError>();
+        errors.AddRange(Data.Validate("data"));
+        errors.AddRange(Augment.Validate("augment"));
+        errors.AddRange(Boxes.Validate("boxes"));
+        errors.AddRange(Network.Validate("network"));
+        errors.AddRange(Optim.Validate("optim"));
+        errors.AddRange(Run.Validate("run"));
+        if (Optim.WarmupEpochs >= Run.Epochs)
+            errors.Add(new("optim.warmupEpochs", $"must be < run.epochs ({Run.Epochs}), was {Optim.WarmupEpochs}"));
+        if (Network.OnlineClassifierClasses > 0 && Data.Format == DataFormat.ImageFolder && string.IsNullOrEmpty(Data.Source))
+            errors.Add(new("network.onlineClassifierClasses", "needs labelled data; the generated dataset has none for pretraining"));
+        if (Boxes.InputSize != Augment.InputSize)
+            errors.Add(new("boxes.inputSize", $"must equal augment.inputSize ({Augment.InputSize}), was {Boxes.InputSize}"));
+        return errors;
+    }
+}
