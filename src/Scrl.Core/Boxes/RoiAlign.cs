@@ -56,14 +56,18 @@ public static class RoiAlign
         var gridWidth = samplingRatio > 0 ? full_like(binWidth, samplingRatio) : binWidth.ceil();   // [R]
         var gridHeight = samplingRatio > 0 ? full_like(binHeight, samplingRatio) : binHeight.ceil();
 
-        var rowWeights = AxisWeights(y1, binHeight, gridHeight, outputHeight, height);   // [R, PH, H]
-        var colWeights = AxisWeights(x1, binWidth, gridWidth, outputWidth, width);       // [R, PW, W]
+        var rowWeights = AxisWeights(y1, binHeight, gridHeight, MaxGrid(gridHeight, samplingRatio), outputHeight, height);   // [R, PH, H]
+        var colWeights = AxisWeights(x1, binWidth, gridWidth, MaxGrid(gridWidth, samplingRatio), outputWidth, width);       // [R, PW, W]
 
         var features = input.index_select(0, r[.., 0].to(ScalarType.Int64));       // [R, C, H, W]
         var pooledRows = matmul(rowWeights.unsqueeze(1), features);                // [R, C, PH, W]
         var pooled = matmul(pooledRows, colWeights.transpose(1, 2).unsqueeze(1));  // [R, C, PH, PW]
         return pooled.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Length of the sample axis: the fixed ratio, or the largest adaptive grid (one host sync).</summary>
+    private static long MaxGrid(Tensor grid, int samplingRatio) =>
+        samplingRatio > 0 ? samplingRatio : Math.Max(1L, grid.max().to(ScalarType.Int64).item<long>());
 
     /// <summary>
     /// Bilinear weights along one axis, averaged over each bin's samples (the 1/G share of torchvision's 1/count).
@@ -72,12 +76,11 @@ public static class RoiAlign
     /// <param name="start">RoI start in feature cells [R].</param>
     /// <param name="bin">Bin size in cells [R].</param>
     /// <param name="grid">Samples per bin [R] (whole numbers, may be 0 for degenerate aligned RoIs).</param>
+    /// <param name="maxGrid">G, at least every RoI's grid.</param>
     /// <returns>[R, P, size].</returns>
-    private static Tensor AxisWeights(Tensor start, Tensor bin, Tensor grid, long bins, long size)
+    private static Tensor AxisWeights(Tensor start, Tensor bin, Tensor grid, long maxGrid, long bins, long size)
     {
         long roiCount = start.shape[0];
-        // Host sync: the sample axis length must be known; one scalar per call.
-        long maxGrid = Math.Max(1L, grid.max().to(ScalarType.Int64).item<long>());
         var (dtype, device) = (start.dtype, start.device);
 
         var sample = (arange(maxGrid, dtype, device) + 0.5).view(1, 1, maxGrid);   // [1, 1, G]
