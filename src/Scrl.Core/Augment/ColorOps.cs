@@ -17,7 +17,11 @@ public static class ColorOps
     // rgb_to_grayscale weights (torchvision, after TensorFlow).
     private const double RedWeight = 0.2989, GreenWeight = 0.587, BlueWeight = 0.114;
 
-    /// <summary>Solarize threshold: PIL inverts uint8 v >= 128; in [0, 1] that is x >= 127.5/255 = 0.5.</summary>
+    /// <summary>
+    /// Solarize threshold. PIL inverts uint8 levels v >= 128 (v -> 255 - v). Our float x stands for the level
+    /// round(255 x) that PIL would hold, and round(255 x) >= 128 exactly when x >= 127.5 / 255 = 0.5. So 0.5,
+    /// not 128/255, which would leave x in [127.5/255, 128/255) uninverted although PIL inverts its level 128.
+    /// </summary>
     public const double SolarizeThreshold = 0.5;
 
     /// <summary><c>adjust_brightness</c>: clamp(f * x, 0, 1).</summary>

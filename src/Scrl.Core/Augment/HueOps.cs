@@ -52,17 +52,17 @@ public static class HueOps
         var (h, s, v) = (hsv[0], hsv[1], hsv[2]);
         var sector = (h * 6.0).floor();
         var f = h * 6.0 - sector;
-        var i = sector.to(ScalarType.Int32).remainder(6);                      // [B, H, W]
+        var i = sector.to(ScalarType.Int64).remainder(6);                      // [B, H, W] sector 0..5
         var p = (v * (1.0 - s)).clamp(0.0, 1.0);
         var q = (v * (1.0 - s * f)).clamp(0.0, 1.0);
         var t = (v * (1.0 - s * (1.0 - f))).clamp(0.0, 1.0);
-        var sectorMask = (i.unsqueeze(1) == arange(6, device: i.device).view(-1, 1, 1)).to(hsvImages.dtype); // [B, 6, H, W]
-        var red = stack([v, q, p, p, t, v], 1);                                // [B, 6, H, W]
-        var green = stack([t, v, v, q, p, p], 1);
-        var blue = stack([p, p, t, v, v, q], 1);
-        // Exactly one sector is set per pixel, so the masked sum picks that sector's value.
-        return stack([
-            (sectorMask * red).sum(1), (sectorMask * green).sum(1), (sectorMask * blue).sum(1),
-        ], 1).MoveToOuterDisposeScope();                                       // [B, 3, H, W]
+        var candidates = stack([
+            stack([v, q, p, p, t, v], 1),                                      // red per sector, [B, 6, H, W]
+            stack([t, v, v, q, p, p], 1),                                      // green
+            stack([p, p, t, v, v, q], 1),                                      // blue
+        ], 1);                                                                 // [B, 3, 6, H, W]
+        // torchvision sums one-hot sector masks times candidates; picking the one sector is the same, cheaper.
+        var index = i.unsqueeze(1).unsqueeze(2).expand(-1, 3, 1, -1, -1);      // [B, 3, 1, H, W]
+        return candidates.gather(2, index).squeeze(2).MoveToOuterDisposeScope(); // [B, 3, H, W]
     }
 }

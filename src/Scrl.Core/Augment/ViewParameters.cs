@@ -6,7 +6,7 @@ namespace Scrl.Core.Augment;
 /// <param name="Grayscale">Whether the view is turned gray (3 channels).</param>
 /// <param name="BlurStrength">Null for no blur; otherwise the ResizeBlur downscale factor or the Gaussian sigma,
 /// as <see cref="AugmentOptions.BlurMethod"/> says.</param>
-/// <param name="Solarize">Whether values >= 128/255 are inverted.</param>
+/// <param name="Solarize">Whether bright values are inverted (PIL solarize at level 128).</param>
 public sealed record ViewParameters(
     ViewGeometry Geometry, ColorJitterParameters? ColorJitter, bool Grayscale, double? BlurStrength, bool Solarize);
 

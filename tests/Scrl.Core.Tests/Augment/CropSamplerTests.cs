@@ -42,6 +42,25 @@ public sealed class CropSamplerTests
     }
 
     [Fact]
+    public void Sample_RejectedThenAcceptedAttempt_FollowsTorchvisionFormula()
+    {
+        double logMax = Math.Log(4.0 / 3.0);
+        // Try 1: area 20000 * 1.0 at ratio 4/3 -> w 163, h 122 > 100, rejected. Try 2: area 10000, ratio 1 -> 100 x 100.
+        var rng = new ScriptedRandom([1.0 - 1e-12, logMax - 1e-12, 0.5, 0.0], [0, 37]);
+        var crop = new CropSampler(Options).Sample(rng, 100, 200);
+        Assert.Equal(new ViewGeometry(0, 37, 100, 100, false), crop);
+        Assert.True(rng.Exhausted);
+    }
+
+    [Fact]
+    public void Sample_SideOfExactlyHalfPixel_RoundsHalfToEvenLikePython()
+    {
+        // sqrt(100 * 0.4225) = 6.5 and Python's round(6.5) is 6.
+        var rng = new ScriptedRandom([0.4225, 0.0], [2, 3]);
+        Assert.Equal(new ViewGeometry(2, 3, 6, 6, false), new CropSampler(Options).Sample(rng, 10, 10));
+    }
+
+    [Fact]
     public void Sample_ImageTooWideForAnyCrop_FallsBackToCentreCropWithMaxRatio()
     {
         // A 10 x 1000 image admits no crop with ratio <= 4/3 and area >= 20%, so all 10 tries fail.

@@ -53,6 +53,18 @@ public sealed class TwoViewAugmenterTests
     }
 
     [Fact]
+    public void Apply_SampleInAnotherBatch_GivesTheSameViews()
+    {
+        var images = Images(3);
+        var augmenter = new TwoViewAugmenter(Options);
+        var batch = augmenter.Apply(images, Sources(8, 1, 3));
+        var alone = augmenter.Apply([images[1]], [SeededRandom.For(8, 1, 1)]);
+        Assert.Equal(batch.Geometry1[1], alone.Geometry1[0]);
+        Assert.True(batch.View1[1].allclose(alone.View1[0], rtol: 0, atol: 1e-6));
+        Assert.True(batch.View2[1].allclose(alone.View2[0], rtol: 0, atol: 1e-6));
+    }
+
+    [Fact]
     public void Apply_DifferentSeedOrEpoch_GivesDifferentViews()
     {
         var images = Images(3);
