@@ -1,0 +1,84 @@
+using Scrl.Core.Augment;
+using Xunit.Abstractions;
+using static Scrl.Core.Tests.Augment.AugmentGolden;
+using static TorchSharp.torch;
+
+namespace Scrl.Core.Tests.Augment;
+
+/// <summary>Resizes, crops, flips and blurs against torchvision 0.14 (bicubic results clamped to [0, 1]).</summary>
+public sealed class GeometryOpsGoldenTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-5;
+
+    [Fact]
+    public void FlipWhere_AllMasked_MatchesTorchvisionHflip() =>
+        AssertMatches(output, "hflip", Resampling.FlipWhere(Input, tensor(new[] { true, true, true, true })), 0);
+
+    [Fact]
+    public void ResizeBicubic_Down_MatchesTorchvisionAntialiased() =>
+        AssertMatches(output, "resize_down", Resampling.ResizeBicubic(Input, 16, 16), Tolerance);
+
+    [Fact]
+    public void ResizeBicubic_Up_MatchesTorchvisionAntialiased() =>
+        AssertMatches(output, "resize_up", Resampling.ResizeBicubic(Input, 32, 36), Tolerance);
+
+    [Fact]
+    public void ResizeBicubic_Down_IsWithinFourUint8StepsOfPil()
+    {
+        // PIL rounds its horizontal pass to uint8 before the vertical one; unantialiased bicubic is 100 steps off.
+        var resized = Resampling.ResizeBicubic(Input, 16, 16);
+        AssertMatches(output, "resize_down_pil", resized, 4.5 / 255);
+        double meanError = (resized - Get("resize_down_pil")).abs().mean().item<float>() * 255;
+        output.WriteLine($"resize_down_pil: mean |error| = {meanError:F3} uint8 steps");
+        Assert.True(meanError < 0.5, $"mean error {meanError} uint8 steps");
+    }
+
+    [Fact]
+    public void CropAndResize_PerImageCrops_MatchTorchvisionResizedCrop()
+    {
+        var crops = Longs("crops");
+        var images = InputImagesUint8;
+        var views = cat(Enumerable.Range(0, 4).Select(n => Resampling.CropAndResize(images[n],
+            new ViewGeometry((int)crops[4 * n], (int)crops[4 * n + 1], (int)crops[4 * n + 2], (int)crops[4 * n + 3], false), 16)).ToArray(), 0);
+        AssertMatches(output, "resized_crop", views, Tolerance);
+    }
+
+    [Theory]
+    [InlineData(7, "gaussian_blur_k7")]
+    [InlineData(23, "gaussian_blur_k23")]
+    public void GaussianBlur_PerSampleSigma_MatchesTorchvision(int kernelSize, string golden)
+    {
+        var sigmas = Doubles("sigma").Select(s => (double?)s).ToList();
+        AssertMatches(output, golden, GaussianBlur.Apply(Input, kernelSize, sigmas), Tolerance);
+    }
+
+    [Fact]
+    public void GaussianBlur_NullSigma_LeavesThatImageUnchanged()
+    {
+        var result = GaussianBlur.Apply(Input, 7, [null, 1.0, null, 2.0]);
+        Assert.True(result[0].equal(Input[0]).all().item<bool>());
+        Assert.True(result[2].equal(Input[2]).all().item<bool>());
+    }
+
+    [Fact]
+    public void ResizeBlur_PerSampleFactors_MatchesTorchvisionDownUp()
+    {
+        var factors = Doubles("blur_factor").Select(f => (double?)(float)f).ToList();   // golden factors are float32
+        AssertMatches(output, "resize_blur", ResizeBlur.Apply(Input, factors), Tolerance);
+    }
+
+    [Theory]
+    [InlineData(224, 1.1, 203)]
+    [InlineData(224, 1.2, 186)]
+    [InlineData(224, 1.5, 149)]
+    [InlineData(20, 1.1, 18)]
+    public void PythonFloorDivide_MatchesPythonFloatFloorDivision(double a, double b, double expected) =>
+        Assert.Equal(expected, ResizeBlur.PythonFloorDivide(a, b));
+
+    [Fact]
+    public void EvalTransform_ResizeCentreCropNormalize_MatchesTorchvision()
+    {
+        var transform = new EvalTransform(new AugmentOptions { InputSize = 16 });
+        AssertMatches(output, "eval_transform", transform.Apply(InputImagesUint8), Tolerance);
+    }
+}
