@@ -48,10 +48,11 @@ public static class CheckpointImport
             using var stream = File.OpenRead(path);
             return PyTorchUnpickler.UnpickleStateDict(stream);
         }
-        catch (Exception e) when (e is PickleException or NotImplementedException or InvalidDataException or InvalidCastException)
+        catch (Exception e) when (e is PickleException or NotImplementedException or InvalidDataException
+                                       or InvalidCastException or InvalidOperationException)
         {
-            // PyBridge reads only torch.save's zip format, and only plain Python values and tensors:
-            // other classes (numpy scalars, custom objects, whole nn.Modules) make the whole file unreadable.
+            // PyBridge reads only torch.save's zip format with a dict at the top, holding plain Python values
+            // and tensors: other classes (numpy scalars, custom objects, whole nn.Modules) fail the whole file.
             throw new InvalidDataException(
                 $"'{path}' cannot be read as a torch.save checkpoint: {e.Message} " +
                 "If it holds Python objects other than tensors, numbers, strings, lists and dicts, re-save just the " +
@@ -62,7 +63,7 @@ public static class CheckpointImport
     private static (IDictionary StateDict, bool IsScrlNetwork) FindStateDict(Hashtable root, string path)
     {
         if (root[ScrlNetworkEntry] is IDictionary network) return (network, true);
-        if (root.Count > 0 && root.Values.Cast<object?>().All(v => v is Tensor))
+        if (root.Count > 0 && root.Cast<DictionaryEntry>().All(e => e.Key is string && e.Value is Tensor))
             return (root, root.Keys.Cast<string>().Any(k => ScrlEncoderKeys.IsEncoder(StripDataParallel(k))));
 
         var entries = root.Cast<DictionaryEntry>()
@@ -89,7 +90,7 @@ public static class CheckpointImport
         var unknown = new List<string>();
         foreach (DictionaryEntry e in stateDict)
         {
-            string key = StripDataParallel((string)e.Key);
+            string key = StripDataParallel(e.Key.ToString()!);
             if (ScrlEncoderKeys.IsProjector(key)) continue;
             string? torchvisionKey = ScrlEncoderKeys.IsEncoder(key) ? ScrlEncoderKeys.ToTorchvision(key) : null;
             if (torchvisionKey is null || e.Value is not Tensor tensor) unknown.Add(key);
