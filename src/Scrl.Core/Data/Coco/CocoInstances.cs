@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace Scrl.Core.Data.Coco;
+
+/// <summary>A COCO <c>instances_*.json</c> file: images, object annotations and categories.</summary>
+public sealed record CocoInstances(
+    CocoInfo Info,
+    IReadOnlyList<CocoImage> Images,
+    IReadOnlyList<CocoAnnotation> Annotations,
+    IReadOnlyList<CocoCategory> Categories);
+
+/// <summary>
+/// The <c>info</c> block. Real COCO fills only the standard keys; generated data also sets
+/// <see cref="Synthetic"/>, <see cref="Generator"/> and <see cref="Seed"/> so no one mistakes it for real images.
+/// </summary>
+public sealed record CocoInfo(
+    string Description,
+    string Version,
+    [property: JsonPropertyName("date_created")] string? DateCreated = null,
+    bool? Synthetic = null,
+    string? Generator = null,
+    long? Seed = null);
+
+/// <summary>One image entry; <see cref="FileName"/> is relative to the split's image folder.</summary>
+public sealed record CocoImage(
+    long Id,
+    [property: JsonPropertyName("file_name")] string FileName,
+    int Width,
+    int Height);
+
+/// <summary>
+/// One object instance. <see cref="Bbox"/> is [x, y, width, height] in pixels; <see cref="Segmentation"/> is a list
+/// of polygons [x1, y1, x2, y2, ...] in pixels; <see cref="Area"/> is the area of the segmentation.
+/// </summary>
+public sealed record CocoAnnotation(
+    long Id,
+    [property: JsonPropertyName("image_id")] long ImageId,
+    [property: JsonPropertyName("category_id")] int CategoryId,
+    IReadOnlyList<double> Bbox,
+    IReadOnlyList<IReadOnlyList<double>> Segmentation,
+    double Area,
+    [property: JsonPropertyName("iscrowd")] int IsCrowd);
+
+/// <summary>One category; ids are 1-based as in COCO.</summary>
+public sealed record CocoCategory(int Id, string Name, string Supercategory);
+
+/// <summary>
+/// Only the image list of an instances file. Reading a full COCO file through this type skips the annotations,
+/// whose crowd entries use RLE objects instead of polygons.
+/// </summary>
+public sealed record CocoImageIndex(IReadOnlyList<CocoImage>? Images);

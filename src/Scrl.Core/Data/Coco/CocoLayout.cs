@@ -1,0 +1,18 @@
+namespace Scrl.Core.Data.Coco;
+
+/// <summary>The COCO 2017 folder layout: <c>&lt;root&gt;/train2017/*.jpg</c>, <c>&lt;root&gt;/annotations/instances_train2017.json</c>.</summary>
+public static class CocoLayout
+{
+    public const string Train = "train";
+    public const string Val = "val";
+
+    /// <summary>The image folder of <paramref name="split"/> (<c>train</c> or <c>val</c>).</summary>
+    public static string ImageFolder(string root, string split) => Path.Combine(root, $"{split}2017");
+
+    /// <summary>The instances json of <paramref name="split"/>.</summary>
+    public static string AnnotationFile(string root, string split) =>
+        Path.Combine(root, "annotations", $"instances_{split}2017.json");
+
+    /// <summary>COCO's image file name for an id: twelve digits, zero padded.</summary>
+    public static string ImageFileName(long imageId) => $"{imageId:D12}.jpg";
+}

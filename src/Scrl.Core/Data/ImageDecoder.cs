@@ -1,0 +1,79 @@
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace Scrl.Core.Data;
+
+/// <summary>
+/// Decodes JPEG and PNG bytes into RGB uint8 tensors [3, H, W] with SkiaSharp, like PIL's
+/// <c>Image.open(p).convert("RGB")</c>: EXIF orientation and ICC profiles are ignored and alpha is dropped
+/// without compositing. Any decode failure, including a truncated file, throws <see cref="InvalidDataException"/>
+/// naming the source, because a silently grey half-image would poison training.
+/// </summary>
+/// <remarks>
+/// Thread-safe. The returned tensor belongs to the caller's dispose scope if one is open on the calling
+/// thread, and to nobody otherwise (background decoding relies on that).
+/// </remarks>
+public static class ImageDecoder
+{
+    /// <summary>Reads and decodes the image file at <paramref name="path"/>. Returns uint8 [3, H, W].</summary>
+    public static Tensor DecodeFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"Cannot read image '{path}': {e.Message}", e);
+        }
+        return Decode(bytes, path);
+    }
+
+    /// <summary>Decodes encoded image bytes. <paramref name="sourceName"/> (file or shard entry) goes into error messages. Returns uint8 [3, H, W].</summary>
+    public static Tensor Decode(ReadOnlySpan<byte> encoded, string sourceName)
+    {
+        using var data = CopyToSkia(encoded, sourceName);
+        using var codec = OpenCodec(data, sourceName);
+        using var hwc = empty([codec.Info.Height, codec.Info.Width, 4], ScalarType.Byte);   // [H, W, 4]
+        ReadRgba(codec, hwc.bytes, sourceName);                                              // Skia writes straight into the tensor
+        using var rgb = hwc.narrow(2, 0, 3);                                                 // [H, W, 3] view
+        using var chw = rgb.permute(2, 0, 1);                                                // [3, H, W] view
+        return chw.contiguous();
+    }
+
+    /// <summary>Fully decodes the image without making a tensor; throws like <see cref="Decode"/>. For validation passes.</summary>
+    public static (int Width, int Height) Check(ReadOnlySpan<byte> encoded, string sourceName)
+    {
+        using var data = CopyToSkia(encoded, sourceName);
+        using var codec = OpenCodec(data, sourceName);
+        ReadRgba(codec, new byte[codec.Info.Width * codec.Info.Height * 4], sourceName);
+        return (codec.Info.Width, codec.Info.Height);
+    }
+
+    private static SKData CopyToSkia(ReadOnlySpan<byte> encoded, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(sourceName);
+        if (encoded.IsEmpty) throw new InvalidDataException($"Image '{sourceName}' is empty (0 bytes).");
+        return SKData.CreateCopy(encoded);
+    }
+
+    private static SKCodec OpenCodec(SKData data, string sourceName) =>
+        SKCodec.Create(data) ?? throw new InvalidDataException($"Image '{sourceName}' is not a decodable image (unknown or corrupt header).");
+
+    /// <summary>Decodes into row-major RGBA8888 (unpremultiplied, no colour-space conversion) of exactly the image's size.</summary>
+    private static unsafe void ReadRgba(SKCodec codec, Span<byte> destination, string sourceName)
+    {
+        var size = codec.Info;
+        // No colour space: keep the stored values as PIL does, rather than converting to sRGB.
+        var target = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        if (destination.Length != target.BytesSize)
+            throw new ArgumentException($"Destination holds {destination.Length} bytes, the image needs {target.BytesSize}.", nameof(destination));
+        SKCodecResult result;
+        fixed (byte* pixels = destination)
+            result = codec.GetPixels(target, (IntPtr)pixels);
+        // IncompleteInput means a truncated file: Skia fills the rest with zeros and calls it a partial success.
+        if (result != SKCodecResult.Success)
+            throw new InvalidDataException($"Image '{sourceName}' could not be decoded ({size.Width}x{size.Height}): {result}.");
+    }
+}

@@ -1,0 +1,72 @@
+namespace Scrl.Core.IO;
+
+/// <summary>
+/// Writes a file so that readers see either the old content or the complete new content, never a torn
+/// one: the bytes go to a temporary file in the same folder (same file system, so the rename is atomic),
+/// are flushed to disk, and the temporary file then replaces the target.
+/// </summary>
+public static class AtomicFile
+{
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any failure the target is untouched.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        string temp = TempPathFor(path);
+        try
+        {
+            using (var stream = OpenTemp(temp, useAsync: false))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="path"/> through <paramref name="writeAsync"/>; on any failure or cancellation the target is untouched.</summary>
+    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> writeAsync,
+                                        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writeAsync);
+        string temp = TempPathFor(path);
+        try
+        {
+            await using (var stream = OpenTemp(temp, useAsync: true))
+            {
+                await writeAsync(stream, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
+    public static void WriteAllBytes(string path, ReadOnlyMemory<byte> bytes) => Write(path, s => s.Write(bytes.Span));
+
+    private static string TempPathFor(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full)
+                           ?? throw new ArgumentException($"'{path}' has no parent folder.", nameof(path));
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"Cannot write '{full}': folder '{directory}' does not exist.");
+        // A unique name per writer, so two processes racing on one target never share a temporary file.
+        return Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+    }
+
+    private static FileStream OpenTemp(string temp, bool useAsync) =>
+        new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync);
+}

@@ -1,0 +1,83 @@
+using Scrl.Core.Data;
+using Scrl.Core.Tests.Support;
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace Scrl.Core.Tests.Data;
+
+public class ImageDecoderTests
+{
+    [Fact]
+    public void Decode_Png_ReturnsExactRgbChannelsFirst()
+    {
+        // A 3x2 image with distinct values per pixel and channel, and alpha that must be dropped, not composited.
+        var info = new SKImageInfo(3, 2, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        for (int y = 0; y < 2; y++)
+            for (int x = 0; x < 3; x++)
+                bitmap.SetPixel(x, y, new SKColor((byte)(10 * x + y), (byte)(100 + x), (byte)(200 + y), (byte)(255 - 50 * x)));
+        using var png = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Png, 100);
+
+        using var image = ImageDecoder.Decode(png.AsSpan(), "pixels.png");
+
+        Assert.Equal(ScalarType.Byte, image.dtype);
+        Assert.Equal(new long[] { 3, 2, 3 }, image.shape);
+        for (int y = 0; y < 2; y++)
+            for (int x = 0; x < 3; x++)
+            {
+                Assert.Equal(10 * x + y, image[0, y, x].item<byte>());
+                Assert.Equal(100 + x, image[1, y, x].item<byte>());
+                Assert.Equal(200 + y, image[2, y, x].item<byte>());
+            }
+    }
+
+    [Fact]
+    public void DecodeFile_Jpeg_HasImageSize()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("photo.jpg");
+        File.WriteAllBytes(path, TestImages.NoiseJpeg(width: 50, height: 30));
+
+        using var image = ImageDecoder.DecodeFile(path);
+
+        Assert.Equal(new long[] { 3, 30, 50 }, image.shape);
+        Assert.True(image.to_type(ScalarType.Float32).std().item<float>() > 1, "decoded pixels are not constant");
+    }
+
+    [Fact]
+    public void DecodeFile_TruncatedJpeg_ThrowsNamingTheFile()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("truncated.jpg");
+        var jpeg = TestImages.NoiseJpeg(width: 120, height: 90);
+        File.WriteAllBytes(path, jpeg[..(jpeg.Length / 2)]);
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.DecodeFile(path));
+        Assert.Contains(path, error.Message);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x42, 0x41, 0x44, 0x21, 0x00, 0x01, 0x02 })]
+    [InlineData(new byte[0])]
+    public void DecodeFile_NotAnImage_ThrowsNamingTheFile(byte[] content)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("notes.png");
+        File.WriteAllBytes(path, content);
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.DecodeFile(path));
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void DecodeFile_MissingFile_ThrowsNamingTheFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.jpg");
+        var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.DecodeFile(path));
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void Check_ValidJpeg_ReturnsSize() =>
+        Assert.Equal((64, 48), ImageDecoder.Check(TestImages.NoiseJpeg(64, 48), "check.jpg"));
+}
