@@ -7,7 +7,7 @@ namespace Scrl.Cli.Commands;
 
 public sealed class DoctorCommand : Command
 {
-    protected override int Execute(CommandContext context, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, CancellationToken cancellationToken)
     {
         var table = new Table().AddColumns("check", "value");
         table.AddRow("runtime", RuntimeInformation.FrameworkDescription);

@@ -41,7 +41,7 @@ public sealed class CheckpointStore
         }
         AtomicFile.Write(Path.Combine(_dir, name + ".json"),
             s => JsonSerializer.Serialize(s, meta, CheckpointJsonContext.Default.CheckpointMeta));
-        AtomicFile.WriteAllText(Path.Combine(_dir, LatestFile), name);
+        AtomicFile.WriteAllBytes(Path.Combine(_dir, LatestFile), System.Text.Encoding.UTF8.GetBytes(name));
         Prune(name);
         return Path.Combine(_dir, name + ".ckpt");
     }
@@ -65,7 +65,7 @@ public sealed class CheckpointStore
             meta = JsonSerializer.Deserialize(s, CheckpointJsonContext.Default.CheckpointMeta)
                    ?? throw new InvalidDataException($"Checkpoint metadata '{metaPath}' is empty.");
         var tensors = Safetensors.LoadStateDict(ckptPath);
-        if (device is not null && device.type != DeviceType.CPU)
+        if (device is not null && device.type != TorchSharp.DeviceType.CPU)
             foreach (var key in tensors.Keys.ToList())
             {
                 var moved = tensors[key].to(device);
