@@ -90,11 +90,11 @@ public sealed class PretrainDataLoaderTests : IDisposable
     {
         var inputs = new List<Tensor>();
         var loader = PretrainDataLoader.Create(_source, new PretrainDataLoaderOptions { BatchSize = 5, DecodeWorkers = 2 },
-            (images, samples, epoch) =>
+            batch =>
             {
-                lock (inputs) inputs.AddRange(images);
-                var widths = tensor(images.Select(i => i.shape[2]).ToArray());   // [B]
-                return new WidthBatch(widths, [.. samples], epoch);
+                lock (inputs) inputs.AddRange(batch.Images);
+                var widths = tensor(batch.Images.Select(i => i.shape[2]).ToArray());   // [B]
+                return new WidthBatch(widths, [.. batch.SampleIndices], batch.Position.Epoch);
             });
 
         await foreach (var batch in loader.ReadAsync(new LoaderPosition(2, 0), endEpoch: 3))

@@ -5,10 +5,10 @@ using static TorchSharp.torch;
 namespace Scrl.Core.Data.Loading;
 
 /// <summary>
-/// Turns a batch's decoded uint8 images [3, H_i, W_i] into the model's input, on a loader thread. The loader
-/// disposes <paramref name="images"/> when this returns, so the result must not keep them.
+/// Turns a batch of decoded uint8 images [3, H_i, W_i] into the model's input, on a loader thread. The loader
+/// disposes <paramref name="batch"/> when this returns, so the result must not keep its images.
 /// </summary>
-public delegate TBatch BatchTransform<out TBatch>(IReadOnlyList<Tensor> images, IReadOnlyList<long> sampleIndices, int epoch);
+public delegate TBatch BatchTransform<out TBatch>(ImageBatch batch);
 
 /// <summary>Factories for <see cref="PretrainDataLoader{TBatch}"/>.</summary>
 public static class PretrainDataLoader
@@ -24,7 +24,7 @@ public static class PretrainDataLoader
         ArgumentNullException.ThrowIfNull(transform);
         return new(source, options, batch =>
         {
-            using (batch) return transform(batch.Images, batch.SampleIndices, batch.Position.Epoch);
+            using (batch) return transform(batch);
         });
     }
 }

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Scrl.Core.Configuration;
+using Scrl.Core.Data;
+using Scrl.Core.Data.Loading;
+using Scrl.Core.IO;
+using Scrl.Core.Models;
+using Scrl.Core.Optim;
+using Scrl.Core.Training.Checkpoints;
+using Scrl.Core.Training.Metrics;
+using static TorchSharp.torch;
+
+namespace Scrl.Core.Training;
+
+/// <summary>
+/// A whole SCRL/BYOL pretraining run: builds the learner, optimizer, schedules and loader from one config,
+/// resumes from the run folder's latest checkpoint if there is one, trains, and checkpoints every N steps,
+/// at the end, and when cancelled. The same class runs from the CLI, a worker process or a GPU container.
+/// </summary>
+public sealed class PretrainJob : IDisposable
+{
+    private const string ModelPrefix = "model.";
+    private const string OptimizerPrefix = "optim.";
+
+    private readonly PretrainConfig _config;
+    private readonly UnlabeledImageSource _source;
+    private readonly Device _device;
+    private readonly ILogger _log;
+    private readonly string _configJson;
+    private readonly ScrlLearner _learner;
+    private readonly Lars _optimizer;
+    private readonly PretrainDataLoader<TwoViewBatch> _loader;
+    private readonly ScrlStep _step;
+    private readonly CheckpointStore _checkpoints;
+
+    public PretrainJob(PretrainConfig config, UnlabeledImageSource source, string runDirectory, Device device, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(source);
+        var errors = config.Validate();
+        if (errors.Count > 0) throw new ConfigException(errors);
+        if (config.Network.NumClasses > 0 && source.Labels is null)
+            throw new ConfigException([new("network.numClasses", $"the online classifier needs labels, but {source.Description} has none")]);
+        if (config.Network.NumClasses > 0 && source.ClassNames.Count > config.Network.NumClasses)
+            throw new ConfigException([new("network.numClasses", $"is {config.Network.NumClasses}, but {source.Description} has {source.ClassNames.Count} classes")]);
+
+        _config = config;
+        _source = source;
+        _device = device;
+        _log = logger ?? NullLogger.Instance;
+        _configJson = ConfigLoader.ToJson(config);
+        Layout = new PretrainRunLayout(runDirectory);
+
+        _loader = PretrainDataLoader.Create(source, new PretrainDataLoaderOptions
+        {
+            BatchSize = config.Run.BatchSize,
+            Seed = config.Run.Seed,
+            DropLast = config.Data.DropLast,
+            PrefetchBatches = config.Data.PrefetchBatches,
+            DecodeWorkers = config.Data.DecodeWorkers,
+        }, new TwoViewBatchBuilder(config.Augment, config.Method == PretrainMethod.Scrl ? config.Boxes : null, config.Run.Seed).Build);
+
+        // Initial weights come from the run's seed, so two runs of one config start identically.
+        random.manual_seed(config.Run.Seed);
+        _learner = new ScrlLearner(config.Network);
+        _learner.to(device);
+        _optimizer = new Lars(LarsGrouping.Group(_learner.OptimizedParameters(), config.Optim.Lars.Mode), config.Optim.Lars);
+        var learningRate = new LrSchedule(config.Optim.BaseLearningRate, config.Run.BatchSize, _loader.BatchesPerEpoch,
+                                          config.Run.Epochs, config.Optim.WarmupEpochs);
+        _step = new ScrlStep(_learner, _optimizer, learningRate, new EmaSchedule(config.Optim.BaseEmaMomentum, learningRate.TotalSteps));
+        _checkpoints = new CheckpointStore(Layout.Checkpoints, config.Run.KeepCheckpoints);
+        TotalSteps = config.Run.MaxSteps > 0 ? Math.Min(config.Run.MaxSteps, learningRate.TotalSteps) : learningRate.TotalSteps;
+    }
+
+    public PretrainRunLayout Layout { get; }
+
+    public long TotalSteps { get; }
+
+    public ScrlLearner Learner => _learner;
+
+    public int BatchesPerEpoch => _loader.BatchesPerEpoch;
+
+    public async Task<PretrainOutcome> RunAsync(IProgress<PretrainProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Layout.Root);
+        var position = Resume();
+        long step = StepOf(position);
+        AtomicFile.WriteAllBytes(Layout.Config, Encoding.UTF8.GetBytes(_configJson));
+
+        using var sinks = new CompositeMetricSink([new JsonlMetricSink(Layout.Metrics, resumeStep: step),
+                                                   new TensorBoardEventSink(Layout.TensorBoard, purgeStep: step)]);
+        var window = new MetricWindow();
+        string? lastCheckpoint = null;
+        int skipped = 0;
+        bool cancelled = false;
+        var clock = Stopwatch.StartNew();
+        _log.LogInformation("Pretraining {Method} {Backbone} on {Source}: step {Step} of {Total}",
+                            _config.Method, _config.Network.Backbone, _source.Description, step, TotalSteps);
+        try
+        {
+            if (step < TotalSteps)
+            {
+                await foreach (var batch in _loader.ReadAsync(position, _config.Run.Epochs, cancellationToken))
+                {
+                    double dataSeconds = clock.Elapsed.TotalSeconds;
+                    using (batch)
+                    {
+                        if (_config.Method == PretrainMethod.Scrl && batch.Rois is null)
+                            skipped++;                                 // no box pair in the whole batch: nothing to learn from
+                        else
+                            window.Add(TrainOn(batch, step), batch, dataSeconds, clock.Elapsed.TotalSeconds);
+                    }
+                    step++;
+                    position = batch.Position.Next(_loader.BatchesPerEpoch);
+                    clock.Restart();
+
+                    if (window.Count > 0 && (step % _config.Run.LogEverySteps == 0 || step == TotalSteps))
+                        sinks.Write(step, window.Flush(skipped));
+                    if (window.Last is { } last)
+                        progress?.Report(new PretrainProgress(step, TotalSteps, position.Epoch, last.Loss, last.LearningRate,
+                                                              last.EmaMomentum, window.PairsPerSecond));
+                    if (step % _config.Run.CheckpointEverySteps == 0 && step < TotalSteps)
+                        lastCheckpoint = Save(step, position, window.LastLoss);
+                    if (step >= TotalSteps) break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+            _log.LogWarning("Pretraining cancelled at step {Step}; writing a checkpoint", step);
+        }
+        sinks.Flush();
+        if (lastCheckpoint is null || CheckpointStore.NameOf(step) != Path.GetFileNameWithoutExtension(lastCheckpoint))
+            lastCheckpoint = Save(step, position, window.LastLoss);
+        return new PretrainOutcome(!cancelled, step, lastCheckpoint, window.LastLoss, skipped);
+    }
+
+    /// <summary>The learner's tensors and the optimizer's state, as one flat name → tensor map.</summary>
+    public Dictionary<string, Tensor> StateTensors()
+    {
+        var state = _learner.state_dict().ToDictionary(kv => ModelPrefix + kv.Key, kv => kv.Value);
+        foreach (var (name, buffer) in _optimizer.StateDict())
+            state[OptimizerPrefix + name] = buffer;
+        return state;
+    }
+
+    private ScrlStepResult TrainOn(TwoViewBatch batch, long step)
+    {
+        using var scope = NewDisposeScope();
+        var views = batch.Views.to(_device);
+        var rois = _config.Method == PretrainMethod.Scrl ? batch.Rois!.to(_device) : null;
+        var labels = _config.Network.NumClasses > 0 ? batch.Labels!.to(_device) : null;
+        return _step.Run(views, rois, labels, step);
+    }
+
+    private LoaderPosition Resume()
+    {
+        using var checkpoint = _checkpoints.LoadLatest(_device);
+        if (checkpoint is null) return LoaderPosition.Start;
+        if (checkpoint.Meta.ConfigHash != ConfigHash())
+            throw new InvalidOperationException(
+                $"The run folder '{Layout.Root}' holds a checkpoint of a different config ({checkpoint.Path}); " +
+                "use a new run folder or the same config to resume.");
+        var model = checkpoint.Tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
+        var optimizer = checkpoint.Tensors.Where(kv => kv.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[OptimizerPrefix.Length..], kv => kv.Value);
+        _learner.load_state_dict(model, strict: true);
+        _optimizer.LoadStateDict(optimizer);
+        _log.LogInformation("Resumed from {Checkpoint} at step {Step}", checkpoint.Path, checkpoint.Meta.Step);
+        return new LoaderPosition(checkpoint.Meta.Epoch, checkpoint.Meta.BatchInEpoch);
+    }
+
+    private string Save(long step, LoaderPosition next, double loss)
+    {
+        var meta = new CheckpointMeta
+        {
+            Step = step,
+            Epoch = next.Epoch,
+            BatchInEpoch = next.BatchIndex,
+            Method = _config.Method.ToString(),
+            Backbone = _config.Network.Backbone.ToString(),
+            ConfigHash = ConfigHash(),
+            CreatedUtc = DateTimeOffset.UtcNow,
+            Metrics = new Dictionary<string, double> { ["loss"] = loss },
+        };
+        var path = _checkpoints.Save(StateTensors(), meta);
+        _log.LogInformation("Checkpoint {Path}", path);
+        return path;
+    }
+
+    private long StepOf(LoaderPosition position) => (long)position.Epoch * _loader.BatchesPerEpoch + position.BatchIndex;
+
+    // Run length, logging cadence and the data's location may change on resume; whatever shapes the math may not.
+    private string ConfigHash()
+    {
+        var shaping = _config with { Run = _config.Run with { MaxSteps = 0, LogEverySteps = 1, CheckpointEverySteps = 1, KeepCheckpoints = 0 },
+                                     Data = _config.Data with { Source = "", DecodeWorkers = 1, PrefetchBatches = 1 } };
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ConfigLoader.ToJson(shaping))));
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _learner.Dispose();
+    }
+}

@@ -1,0 +1,5 @@
+namespace Scrl.Core.Training;
+
+/// <summary>What a progress display shows after each step.</summary>
+public readonly record struct PretrainProgress(
+    long Step, long TotalSteps, int Epoch, double Loss, double LearningRate, double EmaMomentum, double PairsPerSecond);
