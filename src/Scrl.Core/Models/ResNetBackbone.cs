@@ -1,0 +1,109 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Scrl.Core.Models;
+
+/// <summary>
+/// A torchvision ResNet without its classifier: stem and layer1..layer4. The official SCRL encoder is
+/// <c>nn.Sequential(*list(resnet50().children())[:-1])</c>; we keep torchvision's attribute names instead so the
+/// state dict is exactly torchvision's minus <c>fc.*</c> and loads into detection backbones unchanged.
+/// </summary>
+/// <remarks>
+/// Mirrors torchvision models/resnet.py ResNet (random init, zero_init_residual=False).
+/// Keys: conv1.*, bn1.*, layer1.* .. layer4.*. Shapes: N images, C channels, H x W input size.
+/// </remarks>
+public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Feature names in <see cref="OutputShapes"/> and <see cref="ForwardFeatures"/>, as torchvision's FPN backbones name layer1..layer4.</summary>
+    public static readonly IReadOnlyList<string> FeatureNames = ["0", "1", "2", "3"];
+
+    // Field names are the state-dict keys: never rename.
+    private readonly nn.Module<Tensor, Tensor> conv1;
+    private readonly nn.Module<Tensor, Tensor> bn1;
+    private readonly nn.Module<Tensor, Tensor> relu;
+    private readonly nn.Module<Tensor, Tensor> maxpool;
+    private readonly nn.Module<Tensor, Tensor> layer1;
+    private readonly nn.Module<Tensor, Tensor> layer2;
+    private readonly nn.Module<Tensor, Tensor> layer3;
+    private readonly nn.Module<Tensor, Tensor> layer4;
+
+    public ResNetBackbone(ResNetVariant variant) : base(nameof(ResNetBackbone))
+    {
+        Variant = variant;
+        // Only the children are kept; disposing the parent ResNet would dispose them too, so drop just fc.
+        var full = CreateTorchvisionResNet(variant);
+        var children = full.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
+        children["fc"].Dispose();
+        conv1 = children["conv1"];
+        bn1 = children["bn1"];
+        relu = children["relu"];
+        maxpool = children["maxpool"];
+        layer1 = children["layer1"];
+        layer2 = children["layer2"];
+        layer3 = children["layer3"];
+        layer4 = children["layer4"];
+
+        long expansion = variant is ResNetVariant.ResNet18 or ResNetVariant.ResNet34 ? 1 : 4;
+        OutputChannels = 512 * expansion;
+        OutputShapes = new Dictionary<string, FeatureShape>
+        {
+            [FeatureNames[0]] = new(64 * expansion, 4),
+            [FeatureNames[1]] = new(128 * expansion, 8),
+            [FeatureNames[2]] = new(256 * expansion, 16),
+            [FeatureNames[3]] = new(512 * expansion, 32),
+        };
+        RegisterComponents();
+    }
+
+    public ResNetVariant Variant { get; }
+
+    /// <summary>Channels of C5 (layer4): 512 for ResNet-18/34, 2048 for ResNet-50/101.</summary>
+    public long OutputChannels { get; }
+
+    /// <summary>Channels and stride of C2..C5, keyed by <see cref="FeatureNames"/>.</summary>
+    public IReadOnlyDictionary<string, FeatureShape> OutputShapes { get; }
+
+    /// <param name="x">Images [N, 3, H, W].</param>
+    /// <returns>C5 (layer4 output) [N, C, H/32, W/32].</returns>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var c2 = Stem(x);
+        var c5 = layer4.call(layer3.call(layer2.call(c2)));
+        return c5.MoveToOuterDisposeScope();
+    }
+
+    /// <param name="x">Images [N, 3, H, W].</param>
+    /// <returns>C2..C5 keyed by <see cref="FeatureNames"/>, in that order; strides 4, 8, 16, 32.</returns>
+    public OrderedDictionary<string, Tensor> ForwardFeatures(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var c2 = Stem(x);                       // [N, C/8, H/4, W/4]
+        var c3 = layer2.call(c2);               // [N, C/4, H/8, W/8]
+        var c4 = layer3.call(c3);               // [N, C/2, H/16, W/16]
+        var c5 = layer4.call(c4);               // [N, C, H/32, W/32]
+        var features = new OrderedDictionary<string, Tensor>();
+        Tensor[] levels = [c2, c3, c4, c5];
+        for (int i = 0; i < levels.Length; i++)
+            features.Add(FeatureNames[i], levels[i].MoveToOuterDisposeScope());
+        return features;
+    }
+
+    /// <returns>layer1 output [N, C/8, H/4, W/4].</returns>
+    private Tensor Stem(Tensor x)
+    {
+        if (x.dim() != 4 || x.shape[1] != 3)
+            throw new ArgumentException($"Expected images [N, 3, H, W], got [{string.Join(", ", x.shape)}].", nameof(x));
+        return layer1.call(maxpool.call(relu.call(bn1.call(conv1.call(x)))));
+    }
+
+    private static TorchSharp.Modules.ResNet CreateTorchvisionResNet(ResNetVariant variant) => variant switch
+    {
+        ResNetVariant.ResNet18 => torchvision.models.resnet18(),
+        ResNetVariant.ResNet34 => torchvision.models.resnet34(),
+        ResNetVariant.ResNet50 => torchvision.models.resnet50(),
+        ResNetVariant.ResNet101 => torchvision.models.resnet101(),
+        _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown ResNet variant"),
+    };
+}

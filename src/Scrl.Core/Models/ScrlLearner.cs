@@ -1,0 +1,101 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Scrl.Core.Models;
+
+/// <summary>
+/// Everything SCRL (or BYOL) trains: the online network and predictor, the EMA target network, and an optional
+/// online linear classifier that monitors the representation without shaping it.
+/// </summary>
+/// <remarks>
+/// Mirrors kakaobrain/scrl trainer/trainer.py SCRLTrainer._forward and trainer/base.py (target init, EMA).
+/// The target keeps its own random init (not copied from online), never requires grad and stays in train mode
+/// (batch-statistics BN). Keys: online.*, predictor.net.*, target.*, classifier.* (when enabled).
+/// Shapes: B images per view, R boxes per view, C encoder channels, D projection size, K classes.
+/// </remarks>
+public sealed class ScrlLearner : nn.Module
+{
+    // Field names are state-dict keys: never rename.
+    private readonly ScrlNetwork online;
+    private readonly MlpHead predictor;
+    private readonly ScrlNetwork target;
+    private readonly Linear? classifier;
+
+    /// <summary>Builds online, predictor, target and classifier in that order from the global torch generator;
+    /// seed it (<c>torch.random.manual_seed</c>) first for a reproducible init.</summary>
+    public ScrlLearner(ScrlLearnerOptions options) : base(nameof(ScrlLearner))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        Options = options;
+        online = CreateNetwork(options);
+        predictor = new MlpHead(options.ProjectionSize, options.HiddenSize, options.ProjectionSize);
+        target = CreateNetwork(options);
+        if (options.NumClasses > 0)
+            classifier = nn.Linear(online.Encoder.OutputChannels, options.NumClasses);
+        RegisterComponents();
+        foreach (var p in target.parameters()) p.requires_grad = false;
+    }
+
+    public ScrlLearnerOptions Options { get; }
+
+    public ScrlNetwork Online => online;
+
+    public MlpHead Predictor => predictor;
+
+    public ScrlNetwork Target => target;
+
+    public Linear? Classifier => classifier;
+
+    /// <summary>The tensors the optimizer updates (online, predictor, classifier; never target), with state-dict names.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> OptimizedParameters() =>
+        named_parameters().Where(n => !n.name.StartsWith("target.", StringComparison.Ordinal));
+
+    /// <summary>Forward of both networks and all losses, ready for backward.</summary>
+    /// <param name="views">View 1 then view 2, [2B, 3, S, S].</param>
+    /// <param name="rois">SCRL boxes [2R, 5] (view-1 rows, then the paired view-2 rows with batch index b + B); null for BYOL.</param>
+    /// <param name="labels">Class indices [B] (int64) for the online classifier; required exactly when it is enabled.</param>
+    public ScrlLosses ComputeLosses(Tensor views, Tensor? rois, Tensor? labels)
+    {
+        if (views.dim() != 4 || views.shape[0] % 2 != 0)
+            throw new ArgumentException($"Expected views [2B, 3, S, S], got [{string.Join(", ", views.shape)}].", nameof(views));
+        if (rois is not null && (rois.dim() != 2 || rois.shape[0] == 0 || rois.shape[0] % 2 != 0))
+            throw new ArgumentException($"Expected paired rois [2R, 5] with R > 0 (skip batches without boxes), " +
+                                        $"got [{string.Join(", ", rois.shape)}].", nameof(rois));
+        if ((labels is null) != (classifier is null))
+            throw new ArgumentException(classifier is null ? "Labels were given but the classifier is disabled." :
+                                        "The online classifier needs labels.", nameof(labels));
+
+        var onlineOut = online.call(views, rois);                                // projections [2R or 2B, D], pooled [2B, C]
+        var predictions = predictor.call(onlineOut.Projection);                  // [2R or 2B, D]
+
+        Tensor targets;                                                          // [2R or 2B, D]
+        using (no_grad())
+        using (NewDisposeScope())                                                // free target activations at once
+            targets = target.call(views, rois).Projection.MoveToOuterDisposeScope();
+
+        var regression = ScrlLoss.Symmetric(predictions, targets);
+        if (classifier is null)
+            return new ScrlLosses(regression, regression, null);
+
+        if (labels!.dim() != 1 || labels.shape[0] * 2 != views.shape[0])
+            throw new ArgumentException($"Expected labels [B] with 2B = {views.shape[0]}, got [{string.Join(", ", labels.shape)}].", nameof(labels));
+        var logits = classifier.call(onlineOut.Pooled.detach());                 // [2B, K]; stop-gradient into the encoder
+        var classification = nn.functional.cross_entropy(logits, cat([labels, labels]));
+        return new ScrlLosses(regression + classification, regression, classification);
+    }
+
+    /// <summary>target = m*target + (1-m)*online for every parameter; BN running statistics are not averaged.</summary>
+    public void UpdateTarget(double momentum)
+    {
+        if (momentum is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "must be in [0, 1]");
+        using var noGrad = no_grad();
+        foreach (var (t, o) in target.parameters().Zip(online.parameters()))
+            t.mul_(momentum).add_(o, alpha: 1 - momentum);
+    }
+
+    private static ScrlNetwork CreateNetwork(ScrlLearnerOptions options) =>
+        new(new ResNetBackbone(options.Backbone), options.HiddenSize, options.ProjectionSize, options.RoiPool);
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Scrl.Core.Models;
+using Scrl.Core.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Scrl.Core.Tests.Models;
+
+public sealed class ResNetBackboneTests
+{
+    [Theory]
+    [InlineData(ResNetVariant.ResNet18, "resnet18")]
+    [InlineData(ResNetVariant.ResNet50, "resnet50")]
+    public void ResNetBackbone_StateDictKeysAndShapes_MatchTorchvisionWithoutFc(ResNetVariant variant, string torchvisionName)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Golden.PathOf("models/resnet_keys.json")));
+        var expected = json.RootElement.GetProperty(torchvisionName).EnumerateObject()
+            .ToDictionary(p => p.Name, p => string.Join(",", p.Value.EnumerateArray().Select(d => d.GetInt64())));
+        using var backbone = new ResNetBackbone(variant);
+
+        var actual = backbone.state_dict().ToDictionary(kv => kv.Key, kv => string.Join(",", kv.Value.shape));
+
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, shape) in expected) Assert.True(shape == actual[key], $"{key}: expected [{shape}], got [{actual[key]}]");
+    }
+
+    [Theory]
+    [InlineData(ResNetVariant.ResNet18, 64L, 512L)]
+    [InlineData(ResNetVariant.ResNet50, 256L, 2048L)]
+    public void ForwardFeatures_ReturnsC2ToC5_WithDeclaredChannelsAndStrides(ResNetVariant variant, long c2Channels, long c5Channels)
+    {
+        using var scope = NewDisposeScope();
+        using var backbone = new ResNetBackbone(variant);
+        backbone.eval();
+        var images = randn(2, 3, 64, 96);                                        // [N, 3, H, W]
+
+        var features = backbone.ForwardFeatures(images);
+        var c5 = backbone.call(images);
+
+        Assert.Equal(c5Channels, backbone.OutputChannels);
+        Assert.Equal(c2Channels, backbone.OutputShapes["0"].Channels);
+        Assert.Equal(ResNetBackbone.FeatureNames, features.Keys);
+        foreach (var (name, feature) in features)
+        {
+            var shape = backbone.OutputShapes[name];
+            Assert.Equal(new[] { 2L, shape.Channels, 64 / shape.Stride, 96 / shape.Stride }, feature.shape);
+        }
+        Assert.Equal(0.0, (features["3"] - c5).abs().max().item<float>());
+    }
+
+    [Fact]
+    public void Forward_RejectsNonImageInput()
+    {
+        using var backbone = new ResNetBackbone(ResNetVariant.ResNet18);
+        using var flat = zeros(2, 3, 64);
+        Assert.Throws<ArgumentException>(() => backbone.call(flat));
+    }
+}

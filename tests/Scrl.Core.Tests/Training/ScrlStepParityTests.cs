@@ -1,0 +1,117 @@
+using Scrl.Core.Models;
+using Scrl.Core.Optim;
+using Scrl.Core.Tests.Support;
+using Scrl.Core.Training;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Scrl.Core.Tests.Training;
+
+/// <summary>
+/// Two full training steps against golden/training/make_scrl_step.py, which runs the official kakaobrain/scrl
+/// networks, loss, torchlars+CustomLARS (or deepmind's BYOL LARS), LR schedule and EMA. Everything runs in float64
+/// so the comparison isolates the algorithm from float32 rounding.
+/// </summary>
+public sealed class ScrlStepParityTests(ITestOutputHelper output)
+{
+    private const double RelativeTolerance = 1e-4;
+    private const int Samples = 128;                     // make_scrl_step.py SAMPLES
+
+    // Float64 noise floor, for tensors that must not move (a Linear bias feeding BatchNorm gets zero gradient).
+    private const double AbsoluteTolerance = 1e-12;
+
+    [Fact]
+    public void ScrlStep_TwoStepsWithClassifier_MatchOfficialPyTorch() =>
+        RunAndCompare("training/scrl_step.pt", numClasses: 10, LarsMode.ScrlOfficial, useBoxes: true);
+
+    [Fact]
+    public void ByolStep_TwoStepsWithDeepmindLars_MatchPyTorch() =>
+        RunAndCompare("training/byol_step.pt", numClasses: 0, LarsMode.Byol, useBoxes: false);
+
+    private void RunAndCompare(string goldenFile, int numClasses, LarsMode mode, bool useBoxes)
+    {
+        var golden = Golden.Load(goldenFile);
+        using var scope = NewDisposeScope();
+        var learner = new ScrlLearner(new ScrlLearnerOptions
+        {
+            Backbone = ResNetVariant.ResNet18, HiddenSize = 64, ProjectionSize = 32, NumClasses = numClasses,
+        });
+        learner.to(float64);
+        HashedInit.Fill(learner);
+        var before = learner.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+
+        var optimizer = new Lars(
+            LarsGrouping.Group(learner.OptimizedParameters(), OfficialParameterNames.FromLearnerName, mode),
+            new LarsOptions { WeightDecay = 1e-6, Momentum = 0.9, Mode = mode });
+        var lr = new LrSchedule(baseLearningRate: 0.45, globalBatchSize: 4, stepsPerEpoch: 2, epochs: 4, warmupEpochs: 1);
+        var step = new ScrlStep(learner, optimizer, lr, new EmaSchedule(0.97, lr.TotalSteps));
+
+        var views = HashedInit.Values("views", [8, 3, 64, 64], float64);          // [2B, 3, S, S]
+        Assert.Equal(golden["views_checksum"].item<double>(), views.sum().item<double>(), 1e-9);
+        var rois = useBoxes ? golden["rois"] : null;                               // [2R, 5]
+        var labels = numClasses > 0 ? golden["labels"] : null;                     // [B]
+
+        double worst = 0;
+        for (int k = 0; k < 2; k++)
+        {
+            var result = step.Run(views, rois, labels, globalStep: k);
+            Assert.Equal(golden[$"lr.{k}"].item<double>(), result.LearningRate, 1e-15);
+            Assert.Equal(golden[$"ema_momentum.{k}"].item<double>(), result.EmaMomentum, 1e-15);
+            worst = Math.Max(worst, CompareScalar(golden[$"loss.{k}"], result.Loss, $"loss.{k}"));
+            if (numClasses > 0)
+                worst = Math.Max(worst, CompareScalar(golden[$"classification_loss.{k}"], result.ClassificationLoss!.Value, $"classification_loss.{k}"));
+        }
+
+        int compared = 0;
+        foreach (var (name, after) in learner.state_dict())
+        {
+            var delta = (after - before[name]).flatten();
+            var index = tensor(HashedInit.SampleIndices(delta.numel(), Samples));
+            if (!delta.is_floating_point())
+            {
+                Assert.Equal(golden[$"delta.{name}"].data<long>().ToArray(), delta.index_select(0, index).data<long>().ToArray());
+                continue;
+            }
+            worst = Math.Max(worst, CompareSamples(golden[$"delta.{name}"], delta.index_select(0, index), $"delta.{name}"));
+            worst = Math.Max(worst, CompareScalar(golden[$"delta_norm.{name}"], delta.norm().item<double>(), $"delta_norm.{name}"));
+            compared++;
+        }
+        foreach (var (name, buffer) in optimizer.StateDict())
+        {
+            var flat = buffer.flatten();
+            var index = tensor(HashedInit.SampleIndices(flat.numel(), Samples));
+            worst = Math.Max(worst, CompareSamples(golden[$"momentum.{name}"], flat.index_select(0, index), $"momentum.{name}"));
+            worst = Math.Max(worst, CompareScalar(golden[$"momentum_norm.{name}"], flat.norm().item<double>(), $"momentum_norm.{name}"));
+        }
+        Assert.Equal(golden.Keys.Count(k => k.StartsWith("momentum.", StringComparison.Ordinal)), optimizer.StateDict().Count);
+        Assert.Equal(golden.Keys.Count(k => k.StartsWith("delta_norm.", StringComparison.Ordinal)), compared);
+        output.WriteLine($"{goldenFile}: worst |actual - expected| / (|expected| + tensor rms) = {worst:E2}");
+    }
+
+    /// <returns>The error relative to the value's magnitude (floored at the noise level).</returns>
+    private static double CompareScalar(Tensor expected, double actual, string what)
+    {
+        double e = expected.item<double>();
+        double relative = Math.Abs(actual - e) / (Math.Abs(e) + AbsoluteTolerance / RelativeTolerance);
+        Assert.True(relative <= RelativeTolerance, $"{what}: expected {e:G17}, actual {actual:G17} (relative {relative:E2})");
+        return relative;
+    }
+
+    /// <returns>The worst error relative to each element's magnitude plus the samples' rms (a near-zero element
+    /// of a tensor that moves is judged against the tensor's scale, not its own).</returns>
+    private static double CompareSamples(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        var e = expected.to(float64);
+        var scale = e.abs() + e.square().mean().sqrt() + AbsoluteTolerance / RelativeTolerance;   // [n]
+        var relative = (actual.to(float64) - e).abs() / scale;                     // [n]
+        double worst = relative.max().item<double>();
+        if (worst > RelativeTolerance)
+        {
+            long i = relative.argmax().item<long>();
+            Assert.Fail($"{what}[{i}]: expected {e[i].item<double>():G17}, actual {actual[i].to(float64).item<double>():G17} (relative {worst:E2})");
+        }
+        return worst;
+    }
+}
