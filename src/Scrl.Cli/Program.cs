@@ -14,7 +14,35 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("scrl");
+    config.AddCommand<PretrainCommand>("pretrain")
+        .WithDescription("Pretrain a backbone with SCRL or BYOL (default: the demo preset on generated data, CPU).");
+    config.AddCommand<ExportCommand>("export")
+        .WithDescription("Export a checkpoint's backbone as a torchvision .pth and a detectron2 .pkl.");
     config.AddCommand<DoctorCommand>("doctor")
         .WithDescription("Report the torch backend, threads and CUDA availability.");
+    config.AddBranch("bench", bench =>
+    {
+        bench.SetDescription("Benchmarks: throughput, peak memory, time breakdown.");
+        bench.AddCommand<BenchPretrainCommand>("pretrain").WithDescription("Time SCRL training steps on synthetic tensors and on real JPEGs.");
+    });
+    config.AddBranch("data", data =>
+    {
+        data.SetDescription("Datasets.");
+        data.AddCommand<GenerateDataCommand>("generate").WithDescription("Write the synthetic shapes dataset (COCO json + JPEGs).");
+    });
+    config.SetExceptionHandler((e, _) =>
+    {
+        // Errors users can act on get one clear message and exit code 2; anything else is a bug and shows its stack.
+        switch (e)
+        {
+            case Scrl.Core.Configuration.ConfigException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
+                 or Scrl.Core.Interop.CheckpointMismatchException or ArgumentException:
+                Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                return 2;
+            default:
+                Spectre.Console.AnsiConsole.WriteException(e);
+                return 1;
+        }
+    });
 });
 return await app.RunAsync(args, cancel.Token);

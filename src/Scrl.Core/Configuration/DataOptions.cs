@@ -8,11 +8,12 @@ public enum DataFormat { ImageFolder, Coco }
 /// <summary>Where pretraining images come from and how they are fed.</summary>
 public sealed record DataOptions
 {
-    /// <summary>Image folder, or a COCO root with <c>annotations/</c>. Empty: the generated synthetic dataset.</summary>
+    /// <summary>An image folder, or a COCO root (<c>annotations/instances_{split}2017.json</c>, <c>{split}2017/</c>).
+    /// Empty: the entry point supplies a default (the CLI generates the synthetic shapes dataset).</summary>
     public string Source { get; init; } = "";
     public DataFormat Format { get; init; } = DataFormat.ImageFolder;
-    /// <summary>For COCO sources: the split whose images are used (<c>train2017</c>).</summary>
-    public string Split { get; init; } = "train2017";
+    /// <summary>For COCO sources: the split whose images are used.</summary>
+    public string Split { get; init; } = "train";
     public int DecodeWorkers { get; init; } = 2;
     public int PrefetchBatches { get; init; } = 2;
     public bool DropLast { get; init; } = true;

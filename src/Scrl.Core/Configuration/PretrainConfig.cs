@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Scrl.Core.Augment;
 using Scrl.Core.Boxes;
+using Scrl.Core.Models;
 
 namespace Scrl.Core.Configuration;
 
@@ -17,7 +18,7 @@ public sealed record PretrainConfig
     public DataOptions Data { get; init; } = new();
     public AugmentOptions Augment { get; init; } = new();
     public BoxGenOptions Boxes { get; init; } = new();
-    public NetworkOptions Network { get; init; } = new();
+    public ScrlLearnerOptions Network { get; init; } = new();
     public OptimOptions Optim { get; init; } = new();
     public RunOptions Run { get; init; } = new();
 
@@ -32,8 +33,6 @@ public sealed record PretrainConfig
         errors.AddRange(Run.Validate("run"));
         if (Optim.WarmupEpochs >= Run.Epochs)
             errors.Add(new("optim.warmupEpochs", $"must be < run.epochs ({Run.Epochs}), was {Optim.WarmupEpochs}"));
-        if (Network.OnlineClassifierClasses > 0 && Data.Format == DataFormat.ImageFolder && string.IsNullOrEmpty(Data.Source))
-            errors.Add(new("network.onlineClassifierClasses", "needs labelled data; the generated dataset has none for pretraining"));
         if (Boxes.InputSize != Augment.InputSize)
             errors.Add(new("boxes.inputSize", $"must equal augment.inputSize ({Augment.InputSize}), was {Boxes.InputSize}"));
         return errors;

@@ -1,6 +1,7 @@
 namespace Scrl.Core.Optim;
 
 /// <summary>Which LARS the optimizer reproduces; they differ in what is excluded and how excluded tensors step.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LarsMode>))]
 public enum LarsMode
 {
     /// <summary>

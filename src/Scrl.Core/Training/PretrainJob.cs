@@ -11,6 +11,7 @@ using Scrl.Core.Models;
 using Scrl.Core.Optim;
 using Scrl.Core.Training.Checkpoints;
 using Scrl.Core.Training.Metrics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Scrl.Core.Training;
@@ -67,7 +68,8 @@ public sealed class PretrainJob : IDisposable
         random.manual_seed(config.Run.Seed);
         _learner = new ScrlLearner(config.Network);
         _learner.to(device);
-        _optimizer = new Lars(LarsGrouping.Group(_learner.OptimizedParameters(), config.Optim.Lars.Mode), config.Optim.Lars);
+        _optimizer = new Lars(LarsGrouping.Group(_learner.OptimizedParameters(), OfficialParameterNames.FromLearnerName,
+                                                 config.Optim.Lars.Mode), config.Optim.Lars);
         var learningRate = new LrSchedule(config.Optim.BaseLearningRate, config.Run.BatchSize, _loader.BatchesPerEpoch,
                                           config.Run.Epochs, config.Optim.WarmupEpochs);
         _step = new ScrlStep(_learner, _optimizer, learningRate, new EmaSchedule(config.Optim.BaseEmaMomentum, learningRate.TotalSteps));

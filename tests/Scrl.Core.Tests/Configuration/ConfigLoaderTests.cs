@@ -1,4 +1,5 @@
 using Scrl.Core.Configuration;
+using Scrl.Core.Models;
 
 namespace Scrl.Core.Tests.Configuration;
 
@@ -9,13 +10,14 @@ public class ConfigLoaderTests
     {
         var scrl200 = ConfigLoader.Load("scrl_200ep");
         Assert.Equal(PretrainMethod.Scrl, scrl200.Method);
-        Assert.Equal(BackboneArch.ResNet50, scrl200.Network.Backbone);
-        Assert.Equal((0.45, 1e-6, 0.97, 200), (scrl200.Optim.BaseLearningRate, scrl200.Optim.WeightDecay, scrl200.Optim.BaseEmaMomentum, scrl200.Run.Epochs));
+        Assert.Equal(ResNetVariant.ResNet50, scrl200.Network.Backbone);
+        Assert.Equal((0.45, 1e-6, 0.97, 200), (scrl200.Optim.BaseLearningRate, scrl200.Optim.Lars.WeightDecay, scrl200.Optim.BaseEmaMomentum, scrl200.Run.Epochs));
         Assert.Equal((10, 0.5, 32, 50), (scrl200.Boxes.BoxesPerImage, scrl200.Boxes.IouThreshold, scrl200.Boxes.MinSize, scrl200.Boxes.MaxAttempts));
-        Assert.Equal((1, 1.0 / 32, -1, false), (scrl200.Network.RoiPoolSize, scrl200.Network.RoiSpatialScale, scrl200.Network.RoiSamplingRatio, scrl200.Network.RoiAligned));
+        Assert.Equal((1, 1.0 / 32, -1, false), (scrl200.Network.RoiPool.OutputSize, scrl200.Network.RoiPool.SpatialScale, scrl200.Network.RoiPool.SamplingRatio, scrl200.Network.RoiPool.Aligned));
+        Assert.Equal((4096, 256, Scrl.Core.Optim.LarsMode.ScrlOfficial), (scrl200.Network.HiddenSize, scrl200.Network.ProjectionSize, scrl200.Optim.Lars.Mode));
 
         var scrl1000 = ConfigLoader.Load("scrl_1000ep");
-        Assert.Equal((0.2, 1.5e-6, 0.996, 1000), (scrl1000.Optim.BaseLearningRate, scrl1000.Optim.WeightDecay, scrl1000.Optim.BaseEmaMomentum, scrl1000.Run.Epochs));
+        Assert.Equal((0.2, 1.5e-6, 0.996, 1000), (scrl1000.Optim.BaseLearningRate, scrl1000.Optim.Lars.WeightDecay, scrl1000.Optim.BaseEmaMomentum, scrl1000.Run.Epochs));
 
         Assert.Equal(PretrainMethod.Byol, ConfigLoader.Load("byol_200ep").Method);
         Assert.Equal(PretrainMethod.Byol, ConfigLoader.Load("byol_1000ep").Method);
@@ -26,7 +28,7 @@ public class ConfigLoaderTests
     {
         var config = ConfigLoader.Load("demo", ["optim.baseLearningRate=0.3", "network.backbone=ResNet34", "run.seed=7"]);
         Assert.Equal(0.3, config.Optim.BaseLearningRate);
-        Assert.Equal(BackboneArch.ResNet34, config.Network.Backbone);
+        Assert.Equal(ResNetVariant.ResNet34, config.Network.Backbone);
         Assert.Equal(7, config.Run.Seed);
     }
 
@@ -40,10 +42,10 @@ public class ConfigLoaderTests
     [Fact]
     public void BadValues_AreAllReported_AtOnce()
     {
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load("demo", ["run.batchSize=0", "optim.momentum=1.5", "optim.warmupEpochs=50"]));
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load("demo", ["run.batchSize=0", "optim.lars.momentum=1.5", "optim.warmupEpochs=50"]));
         var paths = e.Errors.Select(x => x.Path).ToHashSet();
         Assert.Contains("run.batchSize", paths);
-        Assert.Contains("optim.momentum", paths);
+        Assert.Contains("optim.lars.momentum", paths);
         Assert.Contains("optim.warmupEpochs", paths);
     }
 

@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using Scrl.Core;
+using Scrl.Core.Configuration;
+using Scrl.Core.Data;
+using Scrl.Core.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Scrl.Cli.Commands;
+
+public sealed class PretrainCommand : AsyncCommand<PretrainCommand.Settings>
+{
+    public sealed class Settings : PretrainSettings
+    {
+        [CommandOption("-o|--run-dir <DIR>")]
+        [Description("Run folder (checkpoints, metrics, TensorBoard, report). An existing run with the same config resumes.")]
+        [DefaultValue("runs/demo")]
+        public string RunDirectory { get; init; } = "runs/demo";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var config = ConfigLoader.Load(settings.Config, settings.Overrides);
+        var device = Devices.Parse(settings.Device);
+        if (string.IsNullOrWhiteSpace(config.Data.Source))
+            config = config with { Data = config.Data with { Source = DemoData.EnsureGenerated(cancellationToken), Format = DataFormat.Coco } };
+        var source = PretrainDataSource.Open(config.Data);
+
+        using var job = new PretrainJob(config, source, settings.RunDirectory, device);
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]{config.Method}[/] {config.Network.Backbone} on {source.Description}: {source.Count} images, batch {config.Run.BatchSize}, {job.TotalSteps} steps, device {device}");
+        var outcome = await TrainingProgress.RunAsync(job, cancellationToken);
+        RunReport.Write(job.Layout);
+
+        AnsiConsole.MarkupLineInterpolated(
+            $"{(outcome.Completed ? "[green]done[/]" : "[yellow]stopped[/]")} at step {outcome.Step}, loss {outcome.FinalLoss:F4}; checkpoint {outcome.LastCheckpoint}");
+        AnsiConsole.MarkupLineInterpolated($"metrics {job.Layout.Metrics}, TensorBoard {job.Layout.TensorBoard}, report {job.Layout.Report}");
+        return outcome.Completed ? 0 : 130;
+    }
+}
