@@ -60,16 +60,15 @@ public sealed class ScrlStepParityTests(ITestOutputHelper output)
         var rois = useBoxes ? golden["rois"] : null;                               // [2R, 5]
         var labels = numClasses > 0 ? golden["labels"] : null;                     // [B]
 
-        const double atol = AbsoluteTolerance;
         double worst = 0;
         for (int k = 0; k < 2; k++)
         {
             var result = step.Run(views, rois, labels, globalStep: k);
             Assert.Equal(golden[$"lr.{k}"].item<double>(), result.LearningRate, 1e-15);
             Assert.Equal(golden[$"ema_momentum.{k}"].item<double>(), result.EmaMomentum, 1e-15);
-            worst = Math.Max(worst, CompareScalar(golden[$"loss.{k}"], result.Loss, atol, $"loss.{k}"));
+            worst = Math.Max(worst, CompareScalar(golden[$"loss.{k}"], result.Loss, $"loss.{k}"));
             if (numClasses > 0)
-                worst = Math.Max(worst, CompareScalar(golden[$"classification_loss.{k}"], result.ClassificationLoss!.Value, atol, $"classification_loss.{k}"));
+                worst = Math.Max(worst, CompareScalar(golden[$"classification_loss.{k}"], result.ClassificationLoss!.Value, $"classification_loss.{k}"));
         }
 
         int compared = 0;
@@ -82,8 +81,8 @@ public sealed class ScrlStepParityTests(ITestOutputHelper output)
                 Assert.Equal(golden[$"delta.{name}"].data<long>().ToArray(), delta.index_select(0, index).data<long>().ToArray());
                 continue;
             }
-            worst = Math.Max(worst, CompareSamples(golden[$"delta.{name}"], delta.index_select(0, index), atol, $"delta.{name}"));
-            worst = Math.Max(worst, CompareScalar(golden[$"delta_norm.{name}"], delta.norm().to(float64).item<double>(), atol, $"delta_norm.{name}"));
+            worst = Math.Max(worst, CompareSamples(golden[$"delta.{name}"], delta.index_select(0, index), $"delta.{name}"));
+            worst = Math.Max(worst, CompareScalar(golden[$"delta_norm.{name}"], delta.norm().to(float64).item<double>(), $"delta_norm.{name}"));
             compared++;
         }
         foreach (var (name, buffer) in optimizer.StateDict())
@@ -95,8 +94,8 @@ public sealed class ScrlStepParityTests(ITestOutputHelper output)
                 continue;
             }
             var index = tensor(HashedInit.SampleIndices(flat.numel(), Samples));
-            worst = Math.Max(worst, CompareSamples(golden[$"momentum.{name}"], flat.index_select(0, index), atol, $"momentum.{name}"));
-            worst = Math.Max(worst, CompareScalar(golden[$"momentum_norm.{name}"], flat.norm().to(float64).item<double>(), atol, $"momentum_norm.{name}"));
+            worst = Math.Max(worst, CompareSamples(golden[$"momentum.{name}"], flat.index_select(0, index), $"momentum.{name}"));
+            worst = Math.Max(worst, CompareScalar(golden[$"momentum_norm.{name}"], flat.norm().to(float64).item<double>(), $"momentum_norm.{name}"));
         }
         Assert.Equal(golden.Keys.Count(k => k.StartsWith("momentum.", StringComparison.Ordinal)), optimizer.StateDict().Count);
         Assert.Equal(golden.Keys.Count(k => k.StartsWith("delta_norm.", StringComparison.Ordinal)), compared);
@@ -105,21 +104,21 @@ public sealed class ScrlStepParityTests(ITestOutputHelper output)
     }
 
     /// <returns>The error relative to the value's magnitude (floored at the noise level).</returns>
-    private static double CompareScalar(Tensor expected, double actual, double atol, string what)
+    private static double CompareScalar(Tensor expected, double actual, string what)
     {
         double e = expected.to(float64).item<double>();
-        double relative = Math.Abs(actual - e) / (Math.Abs(e) + atol / RelativeTolerance);
+        double relative = Math.Abs(actual - e) / (Math.Abs(e) + AbsoluteTolerance / RelativeTolerance);
         Assert.True(relative <= RelativeTolerance, $"{what}: expected {e:G17}, actual {actual:G17} (relative {relative:E2})");
         return relative;
     }
 
     /// <returns>The worst error relative to each element's magnitude plus the samples' rms (a near-zero element
     /// of a tensor that moves is judged against the tensor's scale, not its own).</returns>
-    private static double CompareSamples(Tensor expected, Tensor actual, double atol, string what)
+    private static double CompareSamples(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.shape, actual.shape);
         var e = expected.to(float64);
-        var scale = e.abs() + e.square().mean().sqrt() + atol / RelativeTolerance;   // [n]
+        var scale = e.abs() + e.square().mean().sqrt() + AbsoluteTolerance / RelativeTolerance;   // [n]
         var relative = (actual.to(float64) - e).abs() / scale;                     // [n]
         double worst = relative.max().item<double>();
         if (worst > RelativeTolerance)
