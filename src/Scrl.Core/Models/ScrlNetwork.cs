@@ -35,7 +35,7 @@ public sealed class ScrlNetwork : nn.Module<Tensor, Tensor?, ScrlNetworkOutput>
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors), nameof(roiPool));
         this.encoder = encoder;
         long roiFeatures = encoder.OutputChannels * _roiPool.OutputSize * _roiPool.OutputSize;
-        // The same projector serves both modes; only a 1x1 RoI output has the width of a GAP feature.
+        // BYOL feeds GAP features [2B, C] to the same projector, so it needs the default 1x1 RoI output size.
         projector = new MlpHead(roiFeatures, projectorHidden, projectionSize);
         RegisterComponents();
     }

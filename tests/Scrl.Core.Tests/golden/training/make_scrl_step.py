@@ -7,6 +7,8 @@ change plus the LARS momentum buffers. Initial weights and views come from hashe
 
   scrl_step.pt: SCRL boxes, online classifier, CustomLARS over torchlars 0.1.2 (official name-based exclusion, lr²).
   byol_step.pt: BYOL (GAP features), no classifier, deepmind BYOL LARS (1-D tensors excluded, plain lr).
+  scrl_step_float32.pt: scrl_step in float32, the training dtype. Parameter changes are ~1e-6 of the weights there,
+      below float32 resolution, so only losses and momentum buffers (the update directions) are stored.
 """
 import math
 import os
@@ -20,7 +22,6 @@ from torchvision import ops
 import hashed_init
 
 torch.set_num_threads(2)
-DTYPE = torch.float64
 B, S, K, CLASSES = 4, 64, 3, 10
 BASE_LR, WD, MOMENTUM, M_BASE = 0.45, 1e-6, 0.9, 0.97
 STEPS_PER_EPOCH, EPOCHS, WARMUP = 2, 4, 1
@@ -169,32 +170,32 @@ def ours(prefix, official_name):
     return f"{prefix}.{official_name}"
 
 
-def run(scrl):
+def run(scrl, dtype):
     modules = {"online": Backbone(scrl), "predictor": TwoLayerLinearHead(32, 64, 32), "target": Backbone(scrl)}
     if scrl:
         modules["classifier"] = SingleLayerLinearHead(512, CLASSES)
     state = {}
     for prefix, module in modules.items():
-        module.to(DTYPE).train()
+        module.to(dtype).train()
         with torch.no_grad():
             for name, p in module.named_parameters():
-                p.copy_(hashed_init.values(ours(prefix, name), tuple(p.shape), DTYPE))
+                p.copy_(hashed_init.values(ours(prefix, name), tuple(p.shape), dtype))
         state.update({ours(prefix, k): v for k, v in module.state_dict().items()})
     before = {k: v.clone() for k, v in state.items()}
     for p in modules["target"].parameters():
         p.requires_grad = False
 
-    views = hashed_init.values("views", (2 * B, 3, S, S), DTYPE)
+    views = hashed_init.values("views", (2 * B, 3, S, S), dtype)
     gen = torch.Generator().manual_seed(0)
     labels = torch.randint(0, CLASSES, (B,), generator=gen)
     boxes = []
     for view in range(2):
         for b in range(B):
             for _ in range(K):
-                x1, y1 = (torch.rand(2, generator=gen, dtype=DTYPE) * 24).tolist()
-                w, h = (32 + torch.rand(2, generator=gen, dtype=DTYPE) * (S - 32 - torch.tensor([x1, y1], dtype=DTYPE))).tolist()
+                x1, y1 = (torch.rand(2, generator=gen, dtype=torch.float64) * 24).tolist()
+                w, h = (32 + torch.rand(2, generator=gen, dtype=torch.float64) * (S - 32 - torch.tensor([x1, y1], dtype=torch.float64))).tolist()
                 boxes.append([b + view * B, x1, y1, x1 + w, y1 + h])
-    rois = torch.tensor(boxes, dtype=DTYPE)                                       # [2*B*K, 5], pair-aligned rows
+    rois = torch.tensor(boxes, dtype=dtype)                                       # [2*B*K, 5], pair-aligned rows
 
     trainable = {k: v for k, v in modules.items() if k != "target"}
     if scrl:
@@ -204,7 +205,7 @@ def run(scrl):
     else:
         optimizer = ByolLARS([p for m in trainable.values() for p in m.parameters()], WD, MOMENTUM)
 
-    out = {"views_checksum": views.sum().reshape(1)}
+    out = {"views_checksum": views.double().sum().reshape(1)}
     for step in range(2):
         # SCRLTrainer._forward
         p_online, h_online = modules["online"](views, rois if scrl else None)
@@ -220,7 +221,7 @@ def run(scrl):
         out[f"loss.{step}"] = loss.detach().reshape(1)
         # scheduler.step(); zero_grad; backward; optimizer.step; EMA (trainer/base.py)
         lr = learning_rate(step)
-        out[f"lr.{step}"] = torch.tensor([lr], dtype=DTYPE)
+        out[f"lr.{step}"] = torch.tensor([lr], dtype=torch.float64)
         if scrl:
             for group in optimizer.optim.param_groups:
                 group["lr"] = lr
@@ -230,19 +231,20 @@ def run(scrl):
         loss.backward()
         optimizer.step() if scrl else optimizer.step(lr)
         m = ema_momentum(step)
-        out[f"ema_momentum.{step}"] = torch.tensor([m], dtype=DTYPE)
+        out[f"ema_momentum.{step}"] = torch.tensor([m], dtype=torch.float64)
         with torch.no_grad():
             for pt, po in zip(modules["target"].parameters(), modules["online"].parameters()):
                 pt.data = pt.data * m + po.data * (1.0 - m)
 
-    after = {}
-    for prefix, module in modules.items():
-        after.update({ours(prefix, k): v for k, v in module.state_dict().items()})
-    assert after.keys() == before.keys()
+    if dtype == torch.float32:
+        after = {}
+    else:
+        after = {ours(prefix, k): v for prefix, module in modules.items() for k, v in module.state_dict().items()}
+        assert after.keys() == before.keys()
     for key in sorted(after):
         delta = (after[key] - before[key]).flatten()
         idx = torch.from_numpy(hashed_init.sample_indices(delta.numel(), SAMPLES))
-        out[f"delta.{key}"] = delta[idx].to(DTYPE) if delta.is_floating_point() else delta[idx]
+        out[f"delta.{key}"] = delta[idx]
         if delta.is_floating_point():
             out[f"delta_norm.{key}"] = delta.norm().reshape(1)
     buffers = optimizer.optim.state if scrl else optimizer.state
@@ -258,5 +260,6 @@ def run(scrl):
 
 
 if __name__ == "__main__":
-    for scrl, file in [(True, "scrl_step.pt"), (False, "byol_step.pt")]:
-        torch.save(run(scrl), os.path.join(HERE, file))
+    for scrl, dtype, file in [(True, torch.float64, "scrl_step.pt"), (False, torch.float64, "byol_step.pt"),
+                              (True, torch.float32, "scrl_step_float32.pt")]:
+        torch.save(run(scrl, dtype), os.path.join(HERE, file))
