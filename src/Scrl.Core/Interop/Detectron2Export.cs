@@ -1,6 +1,8 @@
 using System.Globalization;
 using static TorchSharp.torch;
 
+using Scrl.Core.IO;
+
 namespace Scrl.Core.Interop;
 
 /// <summary>
@@ -33,7 +35,7 @@ public static class Detectron2Export
 
         string configPath = Path.ChangeExtension(path, ".yaml");
         string config = ConfigSnippet(layout, Path.GetFileName(path));
-        AtomicFile.Write(configPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(config)));
+        AtomicFile.WriteAllBytes(configPath, System.Text.Encoding.UTF8.GetBytes(config));
         return configPath;
     }
 

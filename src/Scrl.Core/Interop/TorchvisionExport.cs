@@ -2,6 +2,8 @@ using System.Collections;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
+using Scrl.Core.IO;
+
 namespace Scrl.Core.Interop;
 
 /// <summary>

@@ -23,18 +23,12 @@ namespace Scrl.Core.Training;
 /// </summary>
 public sealed class PretrainJob : IDisposable
 {
-    private const string ModelPrefix = "model.";
-    private const string OptimizerPrefix = "optim.";
-
     private readonly PretrainConfig _config;
     private readonly UnlabeledImageSource _source;
-    private readonly Device _device;
     private readonly ILogger _log;
     private readonly string _configJson;
-    private readonly ScrlLearner _learner;
-    private readonly Lars _optimizer;
     private readonly PretrainDataLoader<TwoViewBatch> _loader;
-    private readonly ScrlStep _step;
+    private readonly ScrlTrainer _trainer;
     private readonly CheckpointStore _checkpoints;
 
     public PretrainJob(PretrainConfig config, UnlabeledImageSource source, string runDirectory, Device device, ILogger? logger = null)
@@ -50,7 +44,6 @@ public sealed class PretrainJob : IDisposable
 
         _config = config;
         _source = source;
-        _device = device;
         _log = logger ?? NullLogger.Instance;
         _configJson = ConfigLoader.ToJson(config);
         Layout = new PretrainRunLayout(runDirectory);
@@ -64,24 +57,17 @@ public sealed class PretrainJob : IDisposable
             DecodeWorkers = config.Data.DecodeWorkers,
         }, new TwoViewBatchBuilder(config.Augment, config.Method == PretrainMethod.Scrl ? config.Boxes : null, config.Run.Seed).Build);
 
-        // Initial weights come from the run's seed, so two runs of one config start identically.
-        random.manual_seed(config.Run.Seed);
-        _learner = new ScrlLearner(config.Network);
-        _learner.to(device);
-        _optimizer = new Lars(LarsGrouping.Group(_learner.OptimizedParameters(), OfficialParameterNames.FromLearnerName,
-                                                 config.Optim.Lars.Mode), config.Optim.Lars);
-        var learningRate = new LrSchedule(config.Optim.BaseLearningRate, config.Run.BatchSize, _loader.BatchesPerEpoch,
-                                          config.Run.Epochs, config.Optim.WarmupEpochs);
-        _step = new ScrlStep(_learner, _optimizer, learningRate, new EmaSchedule(config.Optim.BaseEmaMomentum, learningRate.TotalSteps));
+        _trainer = new ScrlTrainer(config, _loader.BatchesPerEpoch, device);
         _checkpoints = new CheckpointStore(Layout.Checkpoints, config.Run.KeepCheckpoints);
-        TotalSteps = config.Run.MaxSteps > 0 ? Math.Min(config.Run.MaxSteps, learningRate.TotalSteps) : learningRate.TotalSteps;
+        long scheduled = _trainer.LearningRate.TotalSteps;
+        TotalSteps = config.Run.MaxSteps > 0 ? Math.Min(config.Run.MaxSteps, scheduled) : scheduled;
     }
 
     public PretrainRunLayout Layout { get; }
 
     public long TotalSteps { get; }
 
-    public ScrlLearner Learner => _learner;
+    public ScrlLearner Learner => _trainer.Learner;
 
     public int BatchesPerEpoch => _loader.BatchesPerEpoch;
 
@@ -113,7 +99,7 @@ public sealed class PretrainJob : IDisposable
                         if (_config.Method == PretrainMethod.Scrl && batch.Rois is null)
                             skipped++;                                 // no box pair in the whole batch: nothing to learn from
                         else
-                            window.Add(TrainOn(batch, step), batch, dataSeconds, clock.Elapsed.TotalSeconds);
+                            window.Add(_trainer.Step(batch, step), batch, dataSeconds, clock.Elapsed.TotalSeconds);
                     }
                     step++;
                     position = batch.Position.Next(_loader.BatchesPerEpoch);
@@ -141,38 +127,15 @@ public sealed class PretrainJob : IDisposable
         return new PretrainOutcome(!cancelled, step, lastCheckpoint, window.LastLoss, skipped);
     }
 
-    /// <summary>The learner's tensors and the optimizer's state, as one flat name → tensor map.</summary>
-    public Dictionary<string, Tensor> StateTensors()
-    {
-        var state = _learner.state_dict().ToDictionary(kv => ModelPrefix + kv.Key, kv => kv.Value);
-        foreach (var (name, buffer) in _optimizer.StateDict())
-            state[OptimizerPrefix + name] = buffer;
-        return state;
-    }
-
-    private ScrlStepResult TrainOn(TwoViewBatch batch, long step)
-    {
-        using var scope = NewDisposeScope();
-        var views = batch.Views.to(_device);
-        var rois = _config.Method == PretrainMethod.Scrl ? batch.Rois!.to(_device) : null;
-        var labels = _config.Network.NumClasses > 0 ? batch.Labels!.to(_device) : null;
-        return _step.Run(views, rois, labels, step);
-    }
-
     private LoaderPosition Resume()
     {
-        using var checkpoint = _checkpoints.LoadLatest(_device);
+        using var checkpoint = _checkpoints.LoadLatest();
         if (checkpoint is null) return LoaderPosition.Start;
         if (checkpoint.Meta.ConfigHash != ConfigHash())
             throw new InvalidOperationException(
                 $"The run folder '{Layout.Root}' holds a checkpoint of a different config ({checkpoint.Path}); " +
                 "use a new run folder or the same config to resume.");
-        var model = checkpoint.Tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
-        var optimizer = checkpoint.Tensors.Where(kv => kv.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[OptimizerPrefix.Length..], kv => kv.Value);
-        _learner.load_state_dict(model, strict: true);
-        _optimizer.LoadStateDict(optimizer);
+        _trainer.LoadStateTensors(checkpoint.Tensors);
         _log.LogInformation("Resumed from {Checkpoint} at step {Step}", checkpoint.Path, checkpoint.Meta.Step);
         return new LoaderPosition(checkpoint.Meta.Epoch, checkpoint.Meta.BatchInEpoch);
     }
@@ -190,7 +153,7 @@ public sealed class PretrainJob : IDisposable
             CreatedUtc = DateTimeOffset.UtcNow,
             Metrics = new Dictionary<string, double> { ["loss"] = loss },
         };
-        var path = _checkpoints.Save(StateTensors(), meta);
+        var path = _checkpoints.Save(_trainer.StateTensors(), meta);
         _log.LogInformation("Checkpoint {Path}", path);
         return path;
     }
@@ -205,9 +168,5 @@ public sealed class PretrainJob : IDisposable
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ConfigLoader.ToJson(shaping))));
     }
 
-    public void Dispose()
-    {
-        _optimizer.Dispose();
-        _learner.Dispose();
-    }
+    public void Dispose() => _trainer.Dispose();
 }

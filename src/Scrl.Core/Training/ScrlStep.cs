@@ -31,19 +31,23 @@ public sealed class ScrlStep
     /// <param name="rois">Paired boxes [2R, 5] for SCRL; null for BYOL.</param>
     /// <param name="labels">Class indices [B] when the online classifier is enabled, else null.</param>
     /// <param name="globalStep">0-based iteration over the whole run; drives both schedules.</param>
-    public ScrlStepResult Run(Tensor views, Tensor? rois, Tensor? labels, long globalStep)
+    /// <param name="timer">Benchmarks only: charges forward, backward and optimizer+EMA time to phases.</param>
+    public ScrlStepResult Run(Tensor views, Tensor? rois, Tensor? labels, long globalStep, PhaseTimer? timer = null)
     {
         using var scope = NewDisposeScope();
         _learner.train();
         var losses = _learner.ComputeLosses(views, rois, labels);
+        timer?.Mark("forward");
 
         double lr = _learningRate.At(globalStep);
         _learner.zero_grad();
         losses.Total.backward();
+        timer?.Mark("backward");
         _optimizer.Step(lr);
 
         double m = _emaMomentum.At(globalStep);
         _learner.UpdateTarget(m);
+        timer?.Mark("optimizer+ema");
 
         // One device-to-host copy for all reported numbers.
         var reported = stack([losses.Total, losses.Regression, losses.Classification ?? losses.Regression])

@@ -47,15 +47,16 @@ public sealed class CheckpointStore
     }
 
     /// <summary>The latest complete checkpoint, or null when the folder has none.</summary>
-    public LoadedCheckpoint? LoadLatest(Device? device = null)
+    public LoadedCheckpoint? LoadLatest()
     {
         var latest = Path.Combine(_dir, LatestFile);
         if (!File.Exists(latest)) return null;
         var name = File.ReadAllText(latest).Trim();
-        return Load(Path.Combine(_dir, name + ".ckpt"), device);
+        return Load(Path.Combine(_dir, name + ".ckpt"));
     }
 
-    public static LoadedCheckpoint Load(string ckptPath, Device? device = null)
+    /// <summary>Reads a checkpoint onto the CPU; loading into a module copies it to the module's device.</summary>
+    public static LoadedCheckpoint Load(string ckptPath)
     {
         var metaPath = Path.ChangeExtension(ckptPath, ".json");
         if (!File.Exists(ckptPath)) throw new FileNotFoundException($"Checkpoint '{ckptPath}' does not exist.", ckptPath);
@@ -65,13 +66,6 @@ public sealed class CheckpointStore
             meta = JsonSerializer.Deserialize(s, CheckpointJsonContext.Default.CheckpointMeta)
                    ?? throw new InvalidDataException($"Checkpoint metadata '{metaPath}' is empty.");
         var tensors = Safetensors.LoadStateDict(ckptPath);
-        if (device is not null && device.type != TorchSharp.DeviceType.CPU)
-            foreach (var key in tensors.Keys.ToList())
-            {
-                var moved = tensors[key].to(device);
-                tensors[key].Dispose();
-                tensors[key] = moved;
-            }
         return new LoadedCheckpoint(meta, tensors, ckptPath);
     }
 
@@ -95,7 +89,7 @@ public sealed class CheckpointStore
         long.TryParse(name.AsSpan("step-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : -1;
 }
 
-/// <summary>A checkpoint read back: metadata and CPU (or device) tensors the caller owns.</summary>
+/// <summary>A checkpoint read back: metadata and CPU tensors the caller owns.</summary>
 public sealed record LoadedCheckpoint(CheckpointMeta Meta, Dictionary<string, Tensor> Tensors, string Path) : IDisposable
 {
     public void Dispose()
