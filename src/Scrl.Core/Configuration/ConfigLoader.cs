@@ -29,7 +29,7 @@ public static class ConfigLoader
         PretrainConfig config;
         try
         {
-            config = root.Deserialize(ScrlJsonContext.Default.PretrainConfig)
+            config = root.Deserialize<PretrainConfig>(ScrlJson.Options)
                      ?? throw new ConfigException([new("$", "config is null")]);
         }
         catch (JsonException e)
@@ -41,7 +41,7 @@ public static class ConfigLoader
         return config;
     }
 
-    public static string ToJson(PretrainConfig config) => JsonSerializer.Serialize(config, ScrlJsonContext.Default.PretrainConfig);
+    public static string ToJson(PretrainConfig config) => JsonSerializer.Serialize(config, ScrlJson.Options);
 
     private static JsonObject ReadSource(string presetOrPath)
     {

@@ -10,7 +10,8 @@ namespace Scrl.Core.Interop;
 /// a torchvision state dict (<c>fc.*</c> dropped; our own exports are this layout without fc),
 /// an official SCRL checkpoint (<c>online_network_state_dict</c>, <c>encoder.N.*</c> renamed,
 /// <c>projector.*</c> dropped), or that online-network state dict saved on its own.
-/// A <c>module.</c> prefix from DataParallel/DDP is stripped in all of them.
+/// A <c>module.</c> prefix from DataParallel/DDP is stripped in all of them. Our own training checkpoints
+/// (<c>.ckpt</c>, safetensors) give their online encoder.
 /// </summary>
 public static class CheckpointImport
 {
@@ -23,6 +24,9 @@ public static class CheckpointImport
     public static Dictionary<string, Tensor> LoadBackbone(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        if (path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            return FromSafetensors(path);
         Hashtable root = Unpickle(path);
         Dictionary<string, Tensor>? result = null;
         try
@@ -39,6 +43,16 @@ public static class CheckpointImport
             var keep = new HashSet<object>(result?.Values ?? Enumerable.Empty<Tensor>(), ReferenceEqualityComparer.Instance);
             DisposeTensorsExcept(root, keep);
         }
+    }
+
+    private static Dictionary<string, Tensor> FromSafetensors(string path)
+    {
+        var all = Safetensors.LoadStateDict(path);
+        var online = Training.ScrlTrainer.OnlineBackbone(all);
+        var backbone = online.Count > 0 ? online : all;
+        foreach (var t in all.Values.Except(backbone.Values)) t.Dispose();
+        ResNetLayout.Match(backbone.Keys, $"'{path}'");
+        return backbone;
     }
 
     private static Hashtable Unpickle(string path)

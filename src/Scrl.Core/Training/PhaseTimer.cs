@@ -22,12 +22,26 @@ public sealed class PhaseTimer(Device device)
     public void Mark(string phase)
     {
         Synchronize();
-        if (!_seconds.TryGetValue(phase, out var list)) _seconds[phase] = list = [];
-        list.Add(_clock.Elapsed.TotalSeconds);
+        Add(phase, _clock.Elapsed.TotalSeconds);
         _clock.Restart();
     }
 
-    public IReadOnlyDictionary<string, List<double>> Seconds => _seconds;
+    /// <summary>Records a duration measured elsewhere (e.g. a whole step).</summary>
+    public void Add(string phase, double seconds)
+    {
+        if (!_seconds.TryGetValue(phase, out var list)) _seconds[phase] = list = [];
+        list.Add(seconds);
+    }
+
+    /// <summary>Median seconds per phase, in the order phases were first seen.</summary>
+    public IReadOnlyDictionary<string, double> Medians() => _seconds.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
 
     private void Synchronize()
     {

@@ -1,0 +1,128 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Scrl.Core;
+using Scrl.Core.Configuration;
+using Scrl.Core.Data;
+using Scrl.Core.Data.Loading;
+using Scrl.Core.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace Scrl.Cli.Commands;
+
+/// <summary>
+/// Times full SCRL steps (forward, backward, LARS, EMA) with a breakdown, on a fixed synthetic batch (compute only)
+/// and on real JPEGs through the background loader (decode + augment + boxes overlapped with compute).
+/// </summary>
+public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Settings>
+{
+    private const string TotalPhase = "step";
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--arch <ARCH>")]
+        [Description("ResNet18|ResNet34|ResNet50|ResNet101; with --size and --batch. Default: ResNet50/224/16 and ResNet18/96/32.")]
+        public string? Arch { get; init; }
+
+        [CommandOption("--size <PX>")] public int? Size { get; init; }
+        [CommandOption("--batch <N>")] public int? Batch { get; init; }
+
+        [CommandOption("--steps <N>")]
+        [DefaultValue(5)]
+        public int Steps { get; init; } = 5;
+
+        [CommandOption("--warmup <N>")]
+        [DefaultValue(2)]
+        public int Warmup { get; init; } = 2;
+
+        [CommandOption("--data <MODE>")]
+        [Description("synthetic, jpeg or both.")]
+        [DefaultValue("both")]
+        public string Data { get; init; } = "both";
+
+        [CommandOption("-d|--device <DEVICE>")]
+        [DefaultValue("cpu")]
+        public string Device { get; init; } = "cpu";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var device = Devices.Parse(settings.Device);
+        var cases = settings.Arch is null
+            ? new[] { ("ResNet50", 224, 16), ("ResNet18", 96, 32) }
+            : [(settings.Arch, settings.Size ?? 224, settings.Batch ?? 16)];
+        AnsiConsole.MarkupLineInterpolated($"torch threads {get_num_threads()}, device {device}; medians over {settings.Steps} steps after {settings.Warmup} warm-up steps");
+        var table = new Table().AddColumns("case", "data", "step s (median)", "pairs/s", "peak RSS MB", "breakdown s (median)");
+        foreach (var (arch, size, batch) in cases)
+        {
+            var config = ConfigLoader.Load("scrl_200ep", [$"network.backbone={arch}", $"augment.inputSize={size}", $"boxes.inputSize={size}",
+                                                          $"run.batchSize={batch}"]);
+            if (settings.Data is "synthetic" or "both")
+                table.AddRow(Row($"{arch} {size}px b{batch}", "synthetic", batch, BenchSynthetic(config, device, settings)));
+            if (settings.Data is "jpeg" or "both")
+                table.AddRow(Row($"{arch} {size}px b{batch}", "jpeg", batch, await BenchJpeg(config, device, settings, cancellationToken)));
+        }
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static string[] Row(string name, string data, int batch, PhaseTimer timer)
+    {
+        var medians = timer.Medians();
+        double step = medians[TotalPhase];
+        var breakdown = string.Join(", ", medians.Where(kv => kv.Key != TotalPhase).Select(kv => $"{kv.Key} {kv.Value:F3}"));
+        return [name, data, $"{step:F3}", $"{batch / step:F2}", $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0}", breakdown];
+    }
+
+    /// <summary>One batch built by the real augmentation and box generator, reused every step: compute only.</summary>
+    private static PhaseTimer BenchSynthetic(PretrainConfig config, Device device, Settings settings)
+    {
+        var generator = new Generator(seed: 0);
+        var images = Enumerable.Range(0, config.Run.BatchSize)
+            .Select(_ => randint(0, 256, [3, 375, 500], ScalarType.Byte, generator: generator)).ToArray();   // [3, H, W] each
+        using var source = new ImageBatch(images, Enumerable.Range(0, images.Length).Select(i => (long)i).ToArray(), null, LoaderPosition.Start);
+        using var batch = new TwoViewBatchBuilder(config.Augment, config.Boxes, config.Run.Seed).Build(source);
+        using var trainer = new ScrlTrainer(config, stepsPerEpoch: 1000, device);
+        var timer = new PhaseTimer(device);
+        for (int i = 0; i < settings.Warmup + settings.Steps; i++)
+        {
+            var t = i < settings.Warmup ? new PhaseTimer(device) : timer;
+            var clock = Stopwatch.StartNew();
+            t.Restart();
+            trainer.Step(batch, i, t);
+            t.Add(TotalPhase, clock.Elapsed.TotalSeconds);
+        }
+        return timer;
+    }
+
+    /// <summary>The generated JPEG dataset through the background loader, as training reads it.</summary>
+    private static async Task<PhaseTimer> BenchJpeg(PretrainConfig config, Device device, Settings settings, CancellationToken ct)
+    {
+        var root = DemoData.EnsureGenerated(ct);
+        var source = PretrainDataSource.Open(new DataOptions { Source = root, Format = DataFormat.Coco });
+        var loader = PretrainDataLoader.Create(source, new PretrainDataLoaderOptions
+        {
+            BatchSize = config.Run.BatchSize, Seed = 0, PrefetchBatches = config.Data.PrefetchBatches, DecodeWorkers = config.Data.DecodeWorkers,
+        }, new TwoViewBatchBuilder(config.Augment, config.Boxes, config.Run.Seed).Build);
+        using var trainer = new ScrlTrainer(config, loader.BatchesPerEpoch, device);
+        var timer = new PhaseTimer(device);
+        int step = 0;
+        var clock = Stopwatch.StartNew();
+        var t = new PhaseTimer(device);
+        await foreach (var batch in loader.ReadAsync(LoaderPosition.Start, endEpoch: 1000, ct))
+        {
+            using (batch)
+            {
+                t.Mark("data");
+                if (batch.Rois is not null) trainer.Step(batch, step, t);
+            }
+            t.Add(TotalPhase, clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            if (++step == settings.Warmup) t = timer;
+            if (step == settings.Warmup + settings.Steps) break;
+            t.Restart();
+        }
+        return timer;
+    }
+}

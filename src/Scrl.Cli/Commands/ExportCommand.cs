@@ -1,0 +1,52 @@
+using System.ComponentModel;
+using Scrl.Core.Interop;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Scrl.Cli.Commands;
+
+public sealed class ExportCommand : Command<ExportCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<CHECKPOINT>")]
+        [Description("A run folder, one of its .ckpt files, an official SCRL checkpoint, or a torchvision .pth.")]
+        public string Checkpoint { get; init; } = "";
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Output folder for backbone.pth (torchvision), backbone-d2.pkl + .yaml (detectron2).")]
+        [DefaultValue("export")]
+        public string Output { get; init; } = "export";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var path = ResolveCheckpoint(settings.Checkpoint);
+        var backbone = CheckpointImport.LoadBackbone(path);
+        try
+        {
+            Directory.CreateDirectory(settings.Output);
+            var torchvision = Path.Combine(settings.Output, "backbone.pth");
+            var layout = TorchvisionExport.Save(backbone, torchvision);
+            var d2 = Path.Combine(settings.Output, "backbone-d2.pkl");
+            var d2Config = Detectron2Export.Save(backbone, d2);
+            AnsiConsole.MarkupLineInterpolated($"exported the ResNet-{layout.Depth} trunk of {path}");
+            AnsiConsole.MarkupLineInterpolated($"  torchvision: {torchvision}  (model = torchvision.models.resnetNN(); model.fc = torch.nn.Identity(); model.load_state_dict(torch.load(path)))");
+            AnsiConsole.MarkupLineInterpolated($"  detectron2:  {d2}  (MODEL.WEIGHTS; paste {d2Config} into your config)");
+            return 0;
+        }
+        finally
+        {
+            foreach (var t in backbone.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>A run folder means its latest checkpoint.</summary>
+    private static string ResolveCheckpoint(string path)
+    {
+        if (!Directory.Exists(path)) return path;
+        var latest = Path.Combine(path, "checkpoints", "latest");
+        if (!File.Exists(latest)) throw new FileNotFoundException($"'{path}' is a folder without checkpoints/latest; pass a checkpoint file.", latest);
+        return Path.Combine(path, "checkpoints", File.ReadAllText(latest).Trim() + ".ckpt");
+    }
+}
