@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Scrl.Core;
 using Scrl.Core.Configuration;
 using Scrl.Core.Data;
+using Scrl.Core.Reporting;
 using Scrl.Core.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
