@@ -51,6 +51,13 @@ public static class ImageDecoder
         return (codec.Info.Width, codec.Info.Height);
     }
 
+    /// <summary>Width and height from the file's header alone (no pixel decode); null when the header is unreadable.</summary>
+    public static (int Width, int Height)? ReadSize(string path)
+    {
+        using var codec = SKCodec.Create(path);
+        return codec is null ? null : (codec.Info.Width, codec.Info.Height);
+    }
+
     private static SKData CopyToSkia(ReadOnlySpan<byte> encoded, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(sourceName);

@@ -50,6 +50,7 @@ public class SyntheticShapesDatasetTests
         foreach (var (split, expectedImages) in new[] { (CocoLayout.Train, Small.TrainImages), (CocoLayout.Val, Small.ValImages) })
         {
             var coco = ReadInstances(CocoLayout.AnnotationFile(root, split));
+            Assert.NotNull(coco.Info);
             Assert.True(coco.Info.Synthetic);
             Assert.Contains("SYNTHETIC", coco.Info.Description);
             Assert.Equal(Small.Seed, coco.Info.Seed);
@@ -69,8 +70,8 @@ public class SyntheticShapesDatasetTests
                 Assert.True(w > 0 && h > 0 && x >= 0 && y >= 0 && x + w <= image.Width + 1e-6 && y + h <= image.Height + 1e-6,
                             $"box {string.Join(",", a.Bbox)} outside image {image.Width}x{image.Height}");
                 Assert.True(a.Area <= w * h + 1e-6, $"annotation {a.Id}: area {a.Area} exceeds its box");
-                Assert.NotEmpty(a.Segmentation);
-                foreach (var polygon in a.Segmentation)
+                Assert.NotEmpty(a.Segmentation?.Polygons ?? []);
+                foreach (var polygon in a.Segmentation!.Polygons!)
                 {
                     Assert.True(polygon.Count >= 6 && polygon.Count % 2 == 0, $"annotation {a.Id} has a degenerate polygon");
                     for (int k = 0; k < polygon.Count; k += 2)

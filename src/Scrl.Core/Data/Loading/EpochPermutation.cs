@@ -10,12 +10,15 @@ public static class EpochPermutation
     private const ulong ShuffleStream = 0x5348_5546_464C_4531; // "SHUFFLE1"
 
     /// <summary>A permutation of [0, <paramref name="count"/>).</summary>
-    public static int[] Create(long seed, int epoch, int count)
+    public static int[] Create(long seed, int epoch, int count) => Create(seed, epoch, count, ShuffleStream);
+
+    /// <summary>A permutation of [0, <paramref name="count"/>) drawn from its own <paramref name="stream"/>, for orders that must not repeat the sample order's draws.</summary>
+    internal static int[] Create(long seed, int epoch, int count, ulong stream)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var order = new int[count];
         for (int i = 0; i < count; i++) order[i] = i;
-        var random = SeededRandom.For(seed, epoch, NoSample, ShuffleStream);
+        var random = SeededRandom.For(seed, epoch, NoSample, stream);
         for (int i = count - 1; i > 0; i--)
         {
             int j = random.NextInt(0, i + 1);

@@ -13,12 +13,21 @@ public delegate TBatch BatchTransform<out TBatch>(ImageBatch batch);
 /// <summary>Factories for <see cref="PretrainDataLoader{TBatch}"/>.</summary>
 public static class PretrainDataLoader
 {
-    /// <summary>A loader that yields the decoded images themselves.</summary>
+    /// <summary>A loader over image files that yields the decoded images themselves.</summary>
     public static PretrainDataLoader<ImageBatch> Create(UnlabeledImageSource source, PretrainDataLoaderOptions options) =>
+        Create(new ImageListSampleSource(source), options);
+
+    /// <summary>A loader over image files that also runs <paramref name="transform"/> (e.g. two-view augmentation) in the background.</summary>
+    public static PretrainDataLoader<TBatch> Create<TBatch>(UnlabeledImageSource source, PretrainDataLoaderOptions options,
+                                                            BatchTransform<TBatch> transform) where TBatch : IDisposable =>
+        Create(new ImageListSampleSource(source), options, transform);
+
+    /// <summary>A loader over any sample source (files or shards) that yields the decoded images themselves.</summary>
+    public static PretrainDataLoader<ImageBatch> Create(IPretrainSampleSource source, PretrainDataLoaderOptions options) =>
         new(source, options, batch => batch);
 
-    /// <summary>A loader that also runs <paramref name="transform"/> (e.g. two-view augmentation) in the background.</summary>
-    public static PretrainDataLoader<TBatch> Create<TBatch>(UnlabeledImageSource source, PretrainDataLoaderOptions options,
+    /// <summary>A loader over any sample source (files or shards) that also runs <paramref name="transform"/> in the background.</summary>
+    public static PretrainDataLoader<TBatch> Create<TBatch>(IPretrainSampleSource source, PretrainDataLoaderOptions options,
                                                             BatchTransform<TBatch> transform) where TBatch : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transform);
@@ -41,12 +50,12 @@ public static class PretrainDataLoader
 /// </remarks>
 public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
 {
-    private readonly UnlabeledImageSource _source;
+    private readonly IPretrainSampleSource _source;
     private readonly PretrainDataLoaderOptions _options;
     private readonly Func<ImageBatch, TBatch> _finish;
     private int _reading;
 
-    internal PretrainDataLoader(UnlabeledImageSource source, PretrainDataLoaderOptions options, Func<ImageBatch, TBatch> finish)
+    internal PretrainDataLoader(IPretrainSampleSource source, PretrainDataLoaderOptions options, Func<ImageBatch, TBatch> finish)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -55,9 +64,10 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
         _source = source;
         _options = options;
         _finish = finish;
-        BatchesPerEpoch = options.DropLast ? source.Count / options.BatchSize : (source.Count + options.BatchSize - 1) / options.BatchSize;
+        int count = source.SamplesPerEpoch;
+        BatchesPerEpoch = options.DropLast ? count / options.BatchSize : (count + options.BatchSize - 1) / options.BatchSize;
         if (BatchesPerEpoch == 0)
-            throw new ArgumentException($"{source.Description} has {source.Count} images, fewer than one batch of {options.BatchSize} with dropLast.");
+            throw new ArgumentException($"{source.Description} has {count} images, fewer than one batch of {options.BatchSize} with dropLast.");
     }
 
     public int BatchesPerEpoch { get; }
@@ -121,15 +131,18 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
         {
             for (int epoch = start.Epoch; epoch < endEpoch; epoch++)
             {
-                int[] order = EpochPermutation.Create(_options.Seed, epoch, _source.Count);
-                for (int b = epoch == start.Epoch ? start.BatchIndex : 0; b < BatchesPerEpoch; b++)
+                int b = epoch == start.Epoch ? start.BatchIndex : 0;
+                var samples = new List<LoaderSample>(_options.BatchSize);
+                await foreach (var sample in _source.ReadEpochAsync(_options.Seed, epoch, b * _options.BatchSize, ct).ConfigureAwait(false))
                 {
-                    int from = b * _options.BatchSize;
-                    int[] samples = order[from..Math.Min(from + _options.BatchSize, order.Length)];
-                    var pending = new PendingBatch(new LoaderPosition(epoch, b), samples);
-                    await ready.WriteAsync(pending, ct).ConfigureAwait(false);
-                    await jobs.WriteAsync(pending, ct).ConfigureAwait(false);
+                    samples.Add(sample);
+                    if (samples.Count < _options.BatchSize) continue;
+                    await ScheduleBatchAsync(new PendingBatch(new LoaderPosition(epoch, b++), [.. samples]), ready, jobs, ct).ConfigureAwait(false);
+                    samples.Clear();
+                    if (b == BatchesPerEpoch) break;   // with dropLast, the rest of the epoch is dropped
                 }
+                if (samples.Count > 0 && b < BatchesPerEpoch)
+                    await ScheduleBatchAsync(new PendingBatch(new LoaderPosition(epoch, b), [.. samples]), ready, jobs, ct).ConfigureAwait(false);
             }
         }
         finally
@@ -137,6 +150,12 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
             ready.TryComplete();
             jobs.TryComplete();
         }
+    }
+
+    private static async Task ScheduleBatchAsync(PendingBatch pending, ChannelWriter<PendingBatch> ready, ChannelWriter<PendingBatch> jobs, CancellationToken ct)
+    {
+        await ready.WriteAsync(pending, ct).ConfigureAwait(false);
+        await jobs.WriteAsync(pending, ct).ConfigureAwait(false);
     }
 
     private async Task WorkAsync(ChannelReader<PendingBatch> jobs, CancellationToken ct)
@@ -159,10 +178,10 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
         var images = new List<Tensor>(pending.Samples.Length);
         try
         {
-            foreach (int sample in pending.Samples)
+            foreach (var sample in pending.Samples)
             {
                 ct.ThrowIfCancellationRequested();
-                images.Add(ImageDecoder.DecodeFile(_source.Paths[sample]));
+                images.Add(sample.Decode());
             }
         }
         catch
@@ -170,8 +189,8 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
             foreach (var image in images) image.Dispose();
             throw;
         }
-        var labels = _source.Labels is { } all ? pending.Samples.Select(s => all[s]).ToArray() : null;
-        return new ImageBatch(images, [.. pending.Samples.Select(s => (long)s)], labels, pending.Position);
+        var labels = _source.HasLabels ? pending.Samples.Select(s => s.Label ?? throw new InvalidDataException($"{s.Name} has no label.")).ToArray() : null;
+        return new ImageBatch(images, [.. pending.Samples.Select(s => s.Index)], labels, pending.Position);
     }
 
     private static async Task IgnoreCancellation(Task task)
@@ -187,7 +206,7 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
     }
 
     /// <summary>A scheduled batch; its result is set by whichever worker decodes it.</summary>
-    private sealed record PendingBatch(LoaderPosition Position, int[] Samples)
+    private sealed record PendingBatch(LoaderPosition Position, LoaderSample[] Samples)
     {
         public TaskCompletionSource<TBatch> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

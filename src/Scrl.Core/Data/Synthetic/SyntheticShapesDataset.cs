@@ -110,7 +110,7 @@ public static class SyntheticShapesDataset
             ImageId: imageId,
             CategoryId: ShapeCategory.IdOf(shape.Kind, shape.Family),
             Bbox: [x0, y0, Round(xs.Max() - x0), Round(ys.Max() - y0)],
-            Segmentation: polygons,
+            Segmentation: CocoSegmentation.FromPolygons(polygons),
             Area: Round(PolygonRegion.Area(shape.Visible)),
             IsCrowd: 0);
     }

@@ -1,0 +1,98 @@
+using System.Formats.Tar;
+using System.Text.Json;
+using Scrl.Core.Data.Datasets;
+
+namespace Scrl.Core.Data.Shards;
+
+/// <summary>
+/// Writes an <see cref="ImageDataset"/> as WebDataset tar shards plus <c>index.json</c> (see <see cref="ShardFormat"/>).
+/// Samples keep the dataset's record order and are keyed by position; image bytes are copied unchanged.
+/// </summary>
+/// <remarks>
+/// Streams: at most one image and one annotation are in memory at a time, and each shard is hashed as it is written.
+/// Shards go to an <see cref="IShardSink"/>, which makes each one visible only when complete (a local
+/// <see cref="ShardFolder"/>, or a blob store in the pipeline), and the index is written last, so a set with an
+/// index is always whole. Validate the dataset first: a missing image or unknown category stops the write.
+/// </remarks>
+public static class ShardWriter
+{
+    /// <summary>Writes all shards, then the index; returns the index.</summary>
+    public static async Task<ShardIndex> WriteAsync(ImageDataset dataset, IShardSink sink, ShardWriterOptions options,
+                                                    IProgress<ShardWriteProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException("Invalid shard options: " + string.Join("; ", errors), nameof(options));
+
+        var categories = dataset.Categories.ToDictionary(c => c.Id);
+        var shards = new List<ShardInfo>();
+        long bytesWritten = 0;
+        int next = 0;
+        while (next < dataset.Records.Count)
+        {
+            string name = ShardFormat.ShardName(shards.Count);
+            int first = next;
+            ShardInfo? shard = null;
+            // The sink may run the callback again after a failed attempt, so it starts from `first` each time.
+            await sink.WriteAsync(name, async (stream, ct) =>
+            {
+                (shard, next) = await WriteShardAsync(name, dataset, categories, first, options.TargetShardBytes, stream, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            shards.Add(shard!);
+            bytesWritten += shard!.Bytes;
+            progress?.Report(new ShardWriteProgress(next, dataset.Records.Count, shards.Count, bytesWritten));
+        }
+
+        var index = new ShardIndex(ShardFormat.Version, ShardIndex.HashOf(shards), dataset.Records.Count, bytesWritten,
+                                   options.TargetShardBytes, [.. dataset.Categories.OrderBy(c => c.Id)], shards);
+        await sink.WriteAsync(ShardFormat.IndexName, async (stream, ct) =>
+            await JsonSerializer.SerializeAsync(stream, index, ShardJsonContext.Default.ShardIndex, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return index;
+    }
+
+    /// <summary>Writes samples from <paramref name="first"/> until the next one would pass the target size; returns the shard and the next sample.</summary>
+    private static async Task<(ShardInfo Shard, int Next)> WriteShardAsync(string name, ImageDataset dataset, IReadOnlyDictionary<int, DatasetCategory> categories,
+                                                                           int first, long targetBytes, Stream output, CancellationToken ct)
+    {
+        using var hashing = new HashingWriteStream(output);
+        long planned = ShardFormat.EndOfArchiveBytes;
+        int next = first;
+        await using (var tar = new TarWriter(hashing, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            for (; next < dataset.Records.Count; next++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var record = dataset.Records[next];
+                string key = ShardFormat.Key(next, dataset.Records.Count);
+                byte[] json = JsonSerializer.SerializeToUtf8Bytes(ShardAnnotation.Of(record, categories), ShardJsonContext.Default.ShardAnnotation);
+                await using var image = OpenImage(record);
+                long sampleBytes = ShardFormat.EntryBytes(image.Length) + ShardFormat.EntryBytes(json.Length);
+                if (next > first && planned + sampleBytes > targetBytes) break;
+
+                await tar.WriteEntryAsync(ShardFormat.Entry($"{key}.{ShardFormat.ImageExtension(record.ImagePath)}", image), ct).ConfigureAwait(false);
+                using var jsonStream = new MemoryStream(json, writable: false);
+                await tar.WriteEntryAsync(ShardFormat.Entry($"{key}.{ShardFormat.AnnotationExtension}", jsonStream), ct).ConfigureAwait(false);
+                planned += sampleBytes;
+            }
+        }
+        await hashing.FlushAsync(ct).ConfigureAwait(false);
+        if (hashing.BytesWritten != planned)   // our size accounting is what keeps shards under the target
+            throw new InvalidOperationException($"Shard {name}: wrote {hashing.BytesWritten} bytes, planned {planned}.");
+        return (new ShardInfo(name, ShardFormat.Key(first, dataset.Records.Count), next - first, hashing.BytesWritten, hashing.FinishHash()), next);
+    }
+
+    private static FileStream OpenImage(DatasetRecord record)
+    {
+        try
+        {
+            return new FileStream(record.ImagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"Cannot read image {record.ImageId} ('{record.ImagePath}'): {e.Message}", e);
+        }
+    }
+}

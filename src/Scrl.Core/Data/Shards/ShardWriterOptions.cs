@@ -1,0 +1,24 @@
+using Scrl.Core.Configuration;
+
+namespace Scrl.Core.Data.Shards;
+
+/// <summary>How <see cref="ShardWriter"/> cuts a dataset into shards.</summary>
+public sealed record ShardWriterOptions
+{
+    /// <summary>
+    /// Largest shard file, in bytes. A shard closes before the sample that would pass it; a single sample larger than
+    /// this gets a shard of its own.
+    /// </summary>
+    public long TargetShardBytes { get; init; } = 256L * 1024 * 1024;
+
+    public IReadOnlyList<ValidationError> Validate(string path = "shards")
+    {
+        var errors = new List<ValidationError>();
+        long smallest = 4L * ShardFormat.BlockSize + ShardFormat.EndOfArchiveBytes;   // two headers + data blocks + end
+        if (TargetShardBytes < smallest) errors.Add(new($"{path}.targetShardBytes", $"must be >= {smallest}, was {TargetShardBytes}"));
+        return errors;
+    }
+}
+
+/// <summary>Progress of a shard write: samples and shards done so far, and bytes written.</summary>
+public readonly record struct ShardWriteProgress(int SamplesWritten, int SampleCount, int ShardsWritten, long BytesWritten);

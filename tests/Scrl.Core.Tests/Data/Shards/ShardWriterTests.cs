@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Scrl.Core.Data.Shards;
+
+namespace Scrl.Core.Tests.Data.Shards;
+
+public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixture<SyntheticShardFixture>
+{
+    private const long SmallShardBytes = 24 * 1024;   // a few synthetic samples per shard
+
+    [Fact]
+    public async Task WriteAsync_ThenRead_EveryImageAndAnnotationIdentical()
+    {
+        var (folder, index) = await ShardRoundTrip.WriteAsync(fixture.Dataset, fixture.NewFolder(), SmallShardBytes);
+
+        ShardRoundTrip.AssertMatches(fixture.Dataset, await ShardRoundTrip.ReadAllAsync(folder, index));
+        Assert.Equal(fixture.Dataset.Records.Count, index.SampleCount);
+        Assert.Equal(fixture.Dataset.Categories, index.Categories);
+    }
+
+    [Fact]
+    public async Task WriteAsync_Twice_ByteIdenticalShardsAndIndex()
+    {
+        var (first, firstIndex) = await ShardRoundTrip.WriteAsync(fixture.Dataset, fixture.NewFolder(), SmallShardBytes);
+        var (second, secondIndex) = await ShardRoundTrip.WriteAsync(fixture.Dataset, fixture.NewFolder(), SmallShardBytes);
+
+        Assert.Equal(firstIndex.DatasetHash, secondIndex.DatasetHash);
+        var names = Directory.GetFiles(first.Path).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(names, Directory.GetFiles(second.Path).Select(Path.GetFileName).Order().ToList());
+        Assert.Contains(ShardFormat.IndexName, names);
+        foreach (string name in names.Select(n => n!))
+            Assert.True(File.ReadAllBytes(first.PathOf(name)).AsSpan().SequenceEqual(File.ReadAllBytes(second.PathOf(name))), $"{name} differs");
+    }
+
+    [Fact]
+    public async Task WriteAsync_TargetSize_EveryShardFitsAndIndexMatchesFiles()
+    {
+        var (folder, index) = await ShardRoundTrip.WriteAsync(fixture.Dataset, fixture.NewFolder(), SmallShardBytes);
+
+        Assert.True(index.Shards.Count > 2, $"expected several shards, got {index.Shards.Count}");
+        foreach (var shard in index.Shards)
+        {
+            var bytes = File.ReadAllBytes(folder.PathOf(shard.Name));
+            Assert.True(bytes.Length <= SmallShardBytes, $"{shard.Name} is {bytes.Length} bytes");
+            Assert.Equal(shard.Bytes, bytes.Length);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), shard.Sha256);
+        }
+        Assert.Equal(ShardIndex.HashOf(index.Shards), index.DatasetHash);
+        Assert.Equal(index.Shards.Sum(s => s.Bytes), index.TotalBytes);
+        var reread = await ShardIndex.ReadAsync(folder);
+        Assert.Equal(index.DatasetHash, reread.DatasetHash);
+        Assert.Equal(index.Shards, reread.Shards);
+    }
+
+    [Fact]
+    public async Task WriteAsync_SampleLargerThanTarget_GetsAShardOfItsOwn()
+    {
+        var (folder, index) = await ShardRoundTrip.WriteAsync(fixture.Dataset, fixture.NewFolder(), targetBytes: 4 * 512 + 1024);
+
+        Assert.Equal(fixture.Dataset.Records.Count, index.Shards.Count);
+        Assert.All(index.Shards, s => Assert.Equal(1, s.SampleCount));
+        ShardRoundTrip.AssertMatches(fixture.Dataset, await ShardRoundTrip.ReadAllAsync(folder, index));
+    }
+
+    [Fact]
+    public async Task WriteAsync_Shard_ReadableByPythonTarfile()
+    {
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python)) Assert.Fail($"{python} is missing: this test checks shards with Python's stdlib tarfile; install python3.");
+        var (folder, index) = await ShardRoundTrip.WriteAsync(fixture.Dataset, fixture.NewFolder(), SmallShardBytes);
+        var shard = index.Shards[0];
+        const string script = """
+            import sys, tarfile, json
+            with tarfile.open(sys.argv[1], mode="r:") as tar:
+                for m in tar.getmembers():
+                    assert m.isfile() and m.mtime == 0 and m.uid == 0 and m.gid == 0 and m.mode == 0o644, m
+                    data = tar.extractfile(m).read()
+                    assert len(data) == m.size
+                    if m.name.endswith(".json"):
+                        a = json.loads(data)
+                        assert a["width"] > 0 and a["height"] > 0 and isinstance(a["instances"], list)
+                        print(m.name, m.size, len(a["instances"]))
+                    else:
+                        assert data[:2] == b"\xff\xd8", m.name
+                        print(m.name, m.size)
+            """;
+        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { "-c", script, folder.PathOf(shard.Name) }) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        string stdout = await process.StandardOutput.ReadToEndAsync();
+        string stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, $"python tarfile failed: {stderr}");
+        var expected = (await ShardRoundTrip.ReadAllAsync(folder, index with { Shards = [shard] }))
+            .SelectMany(s => new[] { $"{s.Key}.jpg {s.Image.Length}", $"{s.Key}.json {s.AnnotationJson.Length} {s.ReadAnnotation().Instances.Count}" });
+        Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
