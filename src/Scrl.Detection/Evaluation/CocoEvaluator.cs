@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Scrl.Detection.Evaluation;
 
 /// <summary>
@@ -80,15 +82,29 @@ public sealed class CocoEvaluator
         foreach (var ((k, i), (gts, dtsInFileOrder)) in groups)
         {
             // computeIoU and evaluateImg both take detections by descending score (stable), capped at maxDet.
-            int[] order = NumpySemantics.StableArgsortDescending(dtsInFileOrder.Select(d => detections[d].Score).ToArray());
-            int[] dts = order.Take(maxDet).Select(o => dtsInFileOrder[o]).ToArray();
-            var iou = new double[dts.Length * gts.Count];
-            iouComputer.Compute(dts, gts.ToArray(), iou);
-            long[] gtIds = gts.Select(g => gt.Annotations[g].Id).ToArray();
-            double[] gtAreas = gts.Select(g => gt.Annotations[g].Area).ToArray();
-            bool[] gtCrowd = gts.Select(g => gt.Annotations[g].IsCrowd != 0).ToArray();
-            double[] dtScores = dts.Select(d => detections[d].Score).ToArray();
-            double[] dtAreas = dts.Select(iouComputer.DetectionArea).ToArray();
+            var fileOrderScores = new double[dtsInFileOrder.Count];
+            for (int j = 0; j < fileOrderScores.Length; j++) fileOrderScores[j] = detections[dtsInFileOrder[j]].Score;
+            int[] order = NumpySemantics.StableArgsortDescending(fileOrderScores);
+            int dCount = Math.Min(maxDet, order.Length), gCount = gts.Count;
+            var dts = new int[dCount];
+            var dtScores = new double[dCount];
+            var dtAreas = new double[dCount];
+            for (int j = 0; j < dCount; j++)
+            {
+                dts[j] = dtsInFileOrder[order[j]];
+                dtScores[j] = fileOrderScores[order[j]];
+                dtAreas[j] = iouComputer.DetectionArea(dts[j]);
+            }
+            var gtIds = new long[gCount];
+            var gtAreas = new double[gCount];
+            var gtCrowd = new bool[gCount];
+            for (int j = 0; j < gCount; j++)
+            {
+                var a = gt.Annotations[gts[j]];
+                (gtIds[j], gtAreas[j], gtCrowd[j]) = (a.Id, a.Area, a.IsCrowd != 0);
+            }
+            var iou = new double[dCount * gCount];
+            iouComputer.Compute(dts, CollectionsMarshal.AsSpan(gts), iou);
             for (int a = 0; a < areaCount; a++)
                 evaluations[(k * areaCount + a) * imageCount + i] = CocoImageMatcher.Match(
                     iou, gtIds, gtAreas, gtCrowd, dtScores, dtAreas, Params.IouThresholds, Params.AreaRanges[a]);

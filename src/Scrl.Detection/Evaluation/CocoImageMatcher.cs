@@ -24,9 +24,15 @@ internal static class CocoImageMatcher
 
         // gtIgnore = iscrowd or area outside the range; stable sort puts ignored ground truths last.
         var gtIgnoreInput = new bool[gCount];
-        for (int g = 0; g < gCount; g++) gtIgnoreInput[g] = gtCrowd[g] || range.Excludes(gtAreas[g]);
-        var gtOrder = Enumerable.Range(0, gCount).OrderBy(g => gtIgnoreInput[g] ? 1 : 0).ToArray();
-        int counted = gtIgnoreInput.Count(ignored => !ignored);
+        int counted = 0;
+        for (int g = 0; g < gCount; g++)
+        {
+            gtIgnoreInput[g] = gtCrowd[g] || range.Excludes(gtAreas[g]);
+            if (!gtIgnoreInput[g]) counted++;
+        }
+        var gtOrder = new int[gCount];
+        int front = 0, back = counted;
+        for (int g = 0; g < gCount; g++) gtOrder[gtIgnoreInput[g] ? back++ : front++] = g;
 
         var matched = new bool[tCount * dCount];
         var ignored = new bool[tCount * dCount];
@@ -58,12 +64,17 @@ internal static class CocoImageMatcher
         }
 
         // Unmatched detections outside the area range are ignored rather than counted as false positives.
+        var outcomes = new DetectionOutcome[dCount * tCount];
         for (int d = 0; d < dCount; d++)
         {
-            if (!range.Excludes(dtAreas[d])) continue;
+            bool outside = range.Excludes(dtAreas[d]);
             for (int t = 0; t < tCount; t++)
-                if (!matched[t * dCount + d]) ignored[t * dCount + d] = true;
+            {
+                bool hit = matched[t * dCount + d];
+                outcomes[d * tCount + t] = ignored[t * dCount + d] || (outside && !hit) ? DetectionOutcome.Ignored
+                    : hit ? DetectionOutcome.TruePositive : DetectionOutcome.FalsePositive;
+            }
         }
-        return new CocoImageEvaluation(dtScores, matched, ignored, counted);
+        return new CocoImageEvaluation(dtScores, outcomes, counted);
     }
 }

@@ -66,17 +66,28 @@ internal static class NumpySemantics
     /// <c>np.argsort(-keys, kind='mergesort')</c>: indices by descending key, ties kept in input order.
     /// Keys must not be NaN (callers validate scores).
     /// </summary>
-    public static int[] StableArgsortDescending(IReadOnlyList<double> keys)
+    public static int[] StableArgsortDescending(ReadOnlySpan<double> keys)
     {
-        var order = new int[keys.Count];
+        var order = new int[keys.Length];
         for (int i = 0; i < order.Length; i++) order[i] = i;
-        // Sorting on (-key, index) is a total order, so the unstable Array.Sort yields the stable result.
-        Array.Sort(order, (x, y) =>
-        {
-            int c = keys[y].CompareTo(keys[x]);
-            return c != 0 ? c : x.CompareTo(y);
-        });
+        if (order.Length > 1) MergeSort(keys, order, new int[order.Length], 0, order.Length);
         return order;
+    }
+
+    // Top-down merge sort of order[lo, hi) by descending key; taking from the left run on ties keeps it stable.
+    private static void MergeSort(ReadOnlySpan<double> keys, int[] order, int[] buffer, int lo, int hi)
+    {
+        if (hi - lo < 2) return;
+        int mid = (lo + hi) >>> 1;
+        MergeSort(keys, order, buffer, lo, mid);
+        MergeSort(keys, order, buffer, mid, hi);
+        if (keys[order[mid - 1]] >= keys[order[mid]]) return;          // already in order
+        Array.Copy(order, lo, buffer, lo, hi - lo);
+        int left = lo, right = mid, outIndex = lo;
+        while (left < mid && right < hi)
+            order[outIndex++] = keys[buffer[right]] > keys[buffer[left]] ? buffer[right++] : buffer[left++];
+        while (left < mid) order[outIndex++] = buffer[left++];
+        while (right < hi) order[outIndex++] = buffer[right++];
     }
 
     /// <summary><c>np.searchsorted(sorted, value, side='left')</c>: the first index whose element is &gt;= value.</summary>
