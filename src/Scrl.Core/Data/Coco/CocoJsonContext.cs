@@ -8,4 +8,5 @@ namespace Scrl.Core.Data.Coco;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CocoInstances))]
 [JsonSerializable(typeof(CocoImageIndex))]
+[JsonSerializable(typeof(CocoBoxInstances))]
 public sealed partial class CocoJsonContext : JsonSerializerContext;
