@@ -81,14 +81,20 @@ public sealed class BlobArtifactStore : IArtifactStore
             throw new FileNotFoundException($"Artifact '{name}' does not exist in container '{_container.Name}'.", name, ex);
         }
         // Pin the version whose MD5 we check: a concurrent overwrite fails the read (412) instead of mixing.
+        // With a whole-content MD5 to verify end to end, per-range checksums add nothing but force the SDK
+        // to buffer each range and cap ranges at 4 MiB; without one, they are the only protection.
+        byte[]? md5 = properties.ContentHash is { Length: 16 } hash ? hash : null;
         var options = new BlobOpenReadOptions(allowModifications: false)
         {
-            BufferSize = ValidatedReadBufferBytes,
+            BufferSize = md5 is null ? ValidatedReadBufferBytes : _options.BlockSizeBytes,
             Conditions = new BlobRequestConditions { IfMatch = properties.ETag },
-            TransferValidation = new DownloadTransferValidationOptions { ChecksumAlgorithm = _options.TransferChecksum },
+            TransferValidation = new DownloadTransferValidationOptions
+            {
+                ChecksumAlgorithm = md5 is null ? _options.TransferChecksum : StorageChecksumAlgorithm.None,
+            },
         };
         Stream content = await blob.OpenReadAsync(options, cancellationToken).ConfigureAwait(false);
-        return properties.ContentHash is { Length: 16 } md5 ? new Md5VerifyingReadStream(content, md5, name) : content;
+        return md5 is null ? content : new Md5VerifyingReadStream(content, md5, name);
     }
 
     /// <inheritdoc />

@@ -44,7 +44,7 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
             if (!file.Exists) continue; // deleted since the walk
             yield return new ArtifactInfo(name, file.Length, file.LastWriteTimeUtc, LocalArtifactLayout.ReadSidecar(path));
         }
-        await Task.CompletedTask.ConfigureAwait(false);
+        await Task.CompletedTask.ConfigureAwait(false); // the walk is synchronous file I/O; the contract is async for Blob
     }
 
     /// <inheritdoc />
