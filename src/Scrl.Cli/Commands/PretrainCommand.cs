@@ -33,8 +33,8 @@ public sealed class PretrainCommand : AsyncCommand<PretrainCommand.Settings>
         var outcome = await TrainingProgress.RunAsync(job, cancellationToken);
         RunReport.Write(job.Layout);
 
-        AnsiConsole.MarkupLineInterpolated(
-            $"{(outcome.Completed ? "[green]done[/]" : "[yellow]stopped[/]")} at step {outcome.Step}, loss {outcome.FinalLoss:F4}; checkpoint {outcome.LastCheckpoint}");
+        AnsiConsole.Markup(outcome.Completed ? "[green]done[/]" : "[yellow]stopped[/]");
+        AnsiConsole.MarkupLineInterpolated($" at step {outcome.Step}, loss {outcome.FinalLoss:F4}; checkpoint {outcome.LastCheckpoint}");
         AnsiConsole.MarkupLineInterpolated($"metrics {job.Layout.Metrics}, TensorBoard {job.Layout.TensorBoard}, report {job.Layout.Report}");
         return outcome.Completed ? 0 : 130;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -124,7 +125,9 @@ public sealed class PretrainJob : IDisposable
         sinks.Flush();
         if (lastCheckpoint is null || CheckpointStore.NameOf(step) != Path.GetFileNameWithoutExtension(lastCheckpoint))
             lastCheckpoint = Save(step, position, window.LastLoss);
-        return new PretrainOutcome(!cancelled, step, lastCheckpoint, window.LastLoss, skipped);
+        var outcome = new PretrainOutcome(!cancelled, step, lastCheckpoint, window.LastLoss, skipped);
+        AtomicFile.WriteAllBytes(Layout.Summary, JsonSerializer.SerializeToUtf8Bytes(outcome, ScrlJson.Options));
+        return outcome;
     }
 
     private LoaderPosition Resume()
