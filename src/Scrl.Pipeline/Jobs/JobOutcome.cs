@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace Scrl.Pipeline.Jobs;
+
+[JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
+public enum JobStatus { Succeeded, Failed, Cancelled }
+
+/// <summary>
+/// How a job ended, as the worker reports it and as it writes it to <c>{ArtifactPrefix}result.json</c>
+/// (the result manifest the orchestrator reads when a callback is lost).
+/// </summary>
+/// <param name="Reason">Why it failed or was cancelled; null on success.</param>
+/// <param name="Metrics">Headline numbers of the stage (final loss, accuracy, AP...).</param>
+/// <param name="Artifacts">Names of the artifacts the stage produced, relative to the store root.</param>
+public sealed record JobOutcome(
+    string JobId,
+    JobStatus Status,
+    string? Reason,
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyList<string> Artifacts);
