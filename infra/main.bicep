@@ -233,7 +233,6 @@ module worker 'app/worker.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.LOG_ANALYTICS_WORKSPACE_ID
     applicationInsightsConnectionString: monitoring.outputs.APPLICATION_INSIGHTS_CONNECTION_STRING
     storageBlobEndpoint: storage.outputs.BLOB_ENDPOINT
-    artifactsContainerName: artifactsContainerName
     storageQueueEndpoint: storage.outputs.QUEUE_ENDPOINT
     outcomesQueueName: outcomesQueueName
     serviceBusNamespaceName: serviceBusNamespaceName

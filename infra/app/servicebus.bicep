@@ -28,6 +28,9 @@ param maxDeliveryCount int = 5
 @description('How long an unreceived job stays queued before it expires into the dead-letter queue.')
 param defaultMessageTimeToLive string = 'P7D'
 
+@description('How long Service Bus remembers message ids to drop re-posted jobs.')
+param duplicateDetectionWindow string = 'PT1H'
+
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
@@ -52,6 +55,9 @@ resource queues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [
       maxDeliveryCount: maxDeliveryCount
       defaultMessageTimeToLive: defaultMessageTimeToLive
       deadLetteringOnMessageExpiration: true
+      // Senders set MessageId = {jobId}-{attempt}, so an activity retry that re-posts a job is dropped here.
+      requiresDuplicateDetection: true
+      duplicateDetectionHistoryTimeWindow: duplicateDetectionWindow
       requiresSession: false
       enablePartitioning: false
     }

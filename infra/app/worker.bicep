@@ -1,5 +1,6 @@
 // The GPU worker: a Container Apps environment with a serverless GPU workload profile, and the worker app
 // (containers/worker/Dockerfile, `scrl worker`) that scales from zero on the Service Bus job queues.
+// Artifacts live in the store's default container, `artifacts`.
 // One replica runs one job on one GPU, so each queue's KEDA rule asks for a replica per waiting message.
 // KEDA authenticates to Service Bus with the scaler identity; the worker process uses its own identity
 // (AZURE_CLIENT_ID). Logs go to Log Analytics through a diagnostic setting, so no workspace key is needed.
@@ -54,9 +55,6 @@ param applicationInsightsConnectionString string
 
 @description('Blob endpoint of the artifact store.')
 param storageBlobEndpoint string
-
-@description('Blob container of the run artifacts.')
-param artifactsContainerName string
 
 @description('Queue endpoint of the storage account.')
 param storageQueueEndpoint string
@@ -164,18 +162,31 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
           name: 'worker'
           image: empty(imageName) ? bootstrapImage : imageName
           resources: gpuResources[gpuProfileType]
+          // `scrl worker` (the image's entrypoint) takes its settings as options.
+          args: concat(
+            [
+              '--transport'
+              'servicebus'
+              '--servicebus'
+              serviceBusFullyQualifiedNamespace
+              '--store'
+              'blob:${storageBlobEndpoint}'
+              '--outcomes-queue'
+              outcomesQueueName
+              '--queue-account'
+              storageQueueEndpoint
+              '--work-dir'
+              '/tmp/scrl-work'
+            ],
+            flatten(map(jobQueues, queueName => [
+              '--queue'
+              queueName
+            ]))
+          )
           env: [
+            // DefaultAzureCredential picks the worker identity (the app also holds the scaler identity).
             { name: 'AZURE_CLIENT_ID', value: workerIdentityClientId }
             { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
-            { name: 'Scrl__Storage__ServiceUri', value: storageBlobEndpoint }
-            { name: 'Scrl__Storage__Container', value: artifactsContainerName }
-            { name: 'Scrl__Queues__ServiceUri', value: storageQueueEndpoint }
-            { name: 'Scrl__Queues__Outcomes', value: outcomesQueueName }
-            { name: 'Scrl__Transport', value: 'ServiceBus' }
-            { name: 'Scrl__ServiceBus__FullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
-            { name: 'Scrl__ServiceBus__Queues__Pretrain', value: pretrainQueueName }
-            { name: 'Scrl__ServiceBus__Queues__RoiEval', value: roiEvalQueueName }
-            { name: 'Scrl__ServiceBus__Queues__Finetune', value: finetuneQueueName }
           ]
         }
       ]
