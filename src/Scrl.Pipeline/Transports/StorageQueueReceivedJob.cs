@@ -69,9 +69,9 @@ internal sealed class StorageQueueReceivedJob : IReceivedJob
                                                  .ConfigureAwait(false)).Value;
             _popReceipt = receipt.PopReceipt;
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (IsLockLost(ex))
         {
-            throw new JobLockLostException(Job.JobId, operation, ex);   // received again by someone else, or deleted
+            throw new JobLockLostException(Job.JobId, operation, ex);
         }
         finally
         {
@@ -86,7 +86,7 @@ internal sealed class StorageQueueReceivedJob : IReceivedJob
         {
             await _queue.DeleteMessageAsync(_messageId, _popReceipt, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (IsLockLost(ex))
         {
             throw new JobLockLostException(Job.JobId, operation, ex);
         }
@@ -95,4 +95,8 @@ internal sealed class StorageQueueReceivedJob : IReceivedJob
             _receiptGate.Release();
         }
     }
+
+    // Received again by someone else (400 PopReceiptMismatch) or already deleted (404 MessageNotFound).
+    private static bool IsLockLost(RequestFailedException ex) =>
+        ex.Status == 404 || ex.ErrorCode == QueueErrorCode.PopReceiptMismatch;
 }
