@@ -18,6 +18,8 @@ app.Configure(config =>
         .WithDescription("Pretrain a backbone with SCRL or BYOL (default: the demo preset on generated data, CPU).");
     config.AddCommand<ExportCommand>("export")
         .WithDescription("Export a checkpoint's backbone as a torchvision .pth and a detectron2 .pkl.");
+    config.AddCommand<WorkerCommand>("worker")
+        .WithDescription("Run stage jobs from a queue (memory, Azure Storage queue or Service Bus) until stopped.");
     config.AddCommand<DoctorCommand>("doctor")
         .WithDescription("Report the torch backend, threads and CUDA availability.");
     config.AddBranch("bench", bench =>

@@ -1,0 +1,90 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Scrl.Pipeline.Jobs;
+using Scrl.Worker;
+using Scrl.Worker.Stages;
+using Scrl.Worker.Stages.Pretrain;
+using Spectre.Console.Cli;
+
+namespace Scrl.Cli.Commands;
+
+/// <summary><c>scrl worker</c>: receives stage jobs from a transport and runs them until stopped.</summary>
+public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--transport <KIND>")]
+        [Description("memory (seed it with --enqueue), queue (Azure Storage queue) or servicebus.")]
+        [DefaultValue("queue")]
+        public string Transport { get; init; } = "queue";
+
+        [CommandOption("--store <STORE>")]
+        [Description("local:<dir>, or blob:<connection string or blob service URI> (a URI uses DefaultAzureCredential).")]
+        public string Store { get; init; } = "";
+
+        [CommandOption("--queue <NAME>")]
+        [Description("Jobs queue name; dead-lettered jobs of a Storage queue go to <NAME>-poison.")]
+        [DefaultValue("jobs")]
+        public string Queue { get; init; } = "jobs";
+
+        [CommandOption("--queue-account <ACCOUNT>")]
+        [Description("Storage connection string or queue service URI (default: the blob store's connection string).")]
+        public string? QueueAccount { get; init; }
+
+        [CommandOption("--servicebus <NAMESPACE>")]
+        [Description("Service Bus connection string or fully qualified namespace (uses DefaultAzureCredential).")]
+        public string? ServiceBus { get; init; }
+
+        [CommandOption("--outcomes-queue <NAME>")]
+        [Description("Storage queue for outcomes of jobs without a callback URI (queue transport only).")]
+        [DefaultValue("outcomes")]
+        public string OutcomesQueue { get; init; } = "outcomes";
+
+        [CommandOption("--concurrency <N>")]
+        [DefaultValue(1)]
+        public int Concurrency { get; init; } = 1;
+
+        [CommandOption("--max-deliveries <N>")]
+        [DefaultValue(5)]
+        public int MaxDeliveries { get; init; } = 5;
+
+        [CommandOption("--work-dir <DIR>")]
+        [Description("Local scratch folder for job run folders and downloaded datasets.")]
+        [DefaultValue("work")]
+        public string WorkDirectory { get; init; } = "work";
+
+        [CommandOption("--enqueue <JOB_JSON>")]
+        [Description("A JobMessage JSON file to post before starting (repeatable); how a memory transport gets work.")]
+        public string[] Enqueue { get; init; } = [];
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        // Container hosts stop with SIGTERM: treat it like Ctrl+C, so running jobs checkpoint and are abandoned.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        });
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; }));
+        await using WorkerServices services = await WorkerServices.CreateAsync(settings, loggers, stop.Token);
+
+        foreach (string file in settings.Enqueue)
+            await services.Transport.SendAsync(JobJson.DeserializeJob(await File.ReadAllBytesAsync(file, stop.Token)), stop.Token);
+
+        var options = new JobWorkerOptions
+        {
+            Concurrency = settings.Concurrency,
+            MaxDeliveries = settings.MaxDeliveries,
+            WorkDirectory = Path.GetFullPath(settings.WorkDirectory),
+        };
+        IStageRunner[] runners = [new PretrainStageRunner(TimeSpan.FromSeconds(5), loggers)];
+        var worker = new JobWorker(services.Transport, services.Store, services.Outcomes, runners, options, loggers.CreateLogger<JobWorker>());
+        loggers.CreateLogger<WorkerCommand>().LogInformation("Worker on {Transport} queue {Queue}, store {Store}; Ctrl+C or SIGTERM stops it",
+                                                             settings.Transport, settings.Queue, services.StoreDescription);
+        await worker.RunAsync(stop.Token);
+        return 0;
+    }
+}
