@@ -200,8 +200,6 @@ module functions 'app/functions.bicep' = {
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     artifactsContainerName: artifactsContainerName
-    jobsQueueName: jobsQueueName
-    outcomesQueueName: outcomesQueueName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.FULLY_QUALIFIED_NAMESPACE
     pretrainQueueName: pretrainQueueName
     roiEvalQueueName: roiEvalQueueName

@@ -2,8 +2,9 @@
 // .NET isolated worker on .NET 10 (Flex Consumption runs dotnet-isolated 8.0, 9.0 and 10.0; Scrl.Functions
 // targets net10.0 like the rest of the solution).
 // Every connection is identity-based with the app's user-assigned identity: AzureWebJobsStorage (host, Durable
-// Task Azure Storage provider, queue trigger), the deployment container, Application Insights, and the Scrl
-// clients (Blob artifacts, Service Bus job queues) built with DefaultAzureCredential (AZURE_CLIENT_ID).
+// Task Azure Storage provider, and the trigger on the `outcomes` queue), the deployment container, Application
+// Insights, and the Scrl clients (Blob artifacts, Service Bus job queues) built with DefaultAzureCredential
+// (AZURE_CLIENT_ID).
 
 @description('Name of the function app (also its default host name).')
 param name string
@@ -34,12 +35,6 @@ param deploymentContainerName string
 
 @description('Blob container of the run artifacts.')
 param artifactsContainerName string
-
-@description('Storage queue of the job outcomes (queue trigger).')
-param outcomesQueueName string
-
-@description('Storage queue of the Storage Queue job transport.')
-param jobsQueueName string
 
 @description('Fully qualified Service Bus namespace the app posts jobs to.')
 param serviceBusFullyQualifiedNamespace string
@@ -149,10 +144,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AZURE_CLIENT_ID: identityClientId
       Scrl__Storage__ServiceUri: storage.properties.primaryEndpoints.blob
       Scrl__Storage__Container: artifactsContainerName
-      Scrl__Queues__ServiceUri: storage.properties.primaryEndpoints.queue
-      Scrl__Queues__Jobs: jobsQueueName
-      Scrl__Queues__Outcomes: outcomesQueueName
       Scrl__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+      // Sharding runs on the same GPU workers as pretraining, which it always precedes.
+      Scrl__ServiceBus__Queues__Shard: pretrainQueueName
       Scrl__ServiceBus__Queues__Pretrain: pretrainQueueName
       Scrl__ServiceBus__Queues__RoiEval: roiEvalQueueName
       Scrl__ServiceBus__Queues__Finetune: finetuneQueueName

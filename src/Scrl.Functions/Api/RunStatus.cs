@@ -1,0 +1,33 @@
+using Microsoft.DurableTask.Client;
+using Scrl.Pipeline.Orchestration;
+
+namespace Scrl.Functions.Api;
+
+/// <summary>What <c>GET /api/runs/{id}</c> answers: the orchestration's state, the live progress while it runs,
+/// and the report once it ended.</summary>
+/// <param name="RuntimeStatus">Durable's status: Pending, Running, Completed, Failed, Terminated, ...</param>
+/// <param name="Progress">The orchestration's custom status; null before the first stage starts.</param>
+/// <param name="Report">The run report of a completed run; null otherwise.</param>
+/// <param name="Failure">Why the orchestration failed; null unless it did.</param>
+public sealed record RunStatus(
+    string RunId,
+    string RuntimeStatus,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastUpdatedAt,
+    RunProgress? Progress,
+    RunReport? Report,
+    string? Failure)
+{
+    public static RunStatus From(OrchestrationMetadata instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return new RunStatus(
+            instance.InstanceId,
+            instance.RuntimeStatus.ToString(),
+            instance.CreatedAt,
+            instance.LastUpdatedAt,
+            instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<RunProgress>(),
+            instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<RunReport>() : null,
+            instance.FailureDetails?.ErrorMessage);
+    }
+}
