@@ -18,10 +18,10 @@ public sealed class WriteLeaderboardActivity(IArtifactStore store) : TaskActivit
     {
         ArgumentNullException.ThrowIfNull(board);
         await store.UploadAsync(PipelineArtifacts.Sweep(board.SweepId, JsonFileName),
-                                new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(board, SpecJson.Options)));
-        await store.UploadAsync(PipelineArtifacts.Sweep(board.SweepId, PlotFileName), new MemoryStream(LeaderboardPlot.RenderPng(board)));
+                                new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(board, SpecJson.Options))).ConfigureAwait(false);
+        await store.UploadAsync(PipelineArtifacts.Sweep(board.SweepId, PlotFileName), new MemoryStream(LeaderboardPlot.RenderPng(board))).ConfigureAwait(false);
         string markdown = PipelineArtifacts.Sweep(board.SweepId, MarkdownFileName);
-        await store.UploadAsync(markdown, new MemoryStream(Encoding.UTF8.GetBytes(LeaderboardMarkdown.Render(board, PlotFileName))));
+        await store.UploadAsync(markdown, new MemoryStream(Encoding.UTF8.GetBytes(LeaderboardMarkdown.Render(board, PlotFileName)))).ConfigureAwait(false);
         return markdown;
     }
 }

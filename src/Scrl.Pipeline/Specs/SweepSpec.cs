@@ -50,6 +50,7 @@ public sealed record SweepSpec
     }
 
     /// <summary>How many runs the grid expands to.</summary>
+    [JsonIgnore]
     public long RunCount => Grid?.Values.Aggregate(1L, (product, values) => product * (values?.Count ?? 0)) ?? 0;
 
     private void ValidateGrid(string path, List<ValidationError> errors)
