@@ -89,6 +89,19 @@ public sealed class RunSpecTests
     }
 
     [Fact]
+    public void Validate_NullsInsteadOfValues_AreReportedNotThrown()
+    {
+        var (spec, errors) = SpecJson.ReadRunSpec("""
+            { "dataset": { "source": null }, "preset": null, "overrides": null, "roiEval": { "baselines": null },
+              "finetune": [null], "stages": { "pretrain": null } }
+            """);
+
+        Assert.Null(spec);
+        Assert.Equal(["$.dataset.source", "$.preset", "$.overrides", "$.roiEval.baselines", "$.finetune[0]", "$.stages.pretrain"],
+                     errors.Select(e => e.Path));
+    }
+
+    [Fact]
     public void StagePolicy_RetryDelay_GrowsExponentially()
     {
         var policy = new StagePolicy { FirstRetryDelay = TimeSpan.FromSeconds(10), BackoffCoefficient = 3 };
