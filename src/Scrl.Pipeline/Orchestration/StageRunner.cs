@@ -1,0 +1,143 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Scrl.Pipeline.Activities;
+using Scrl.Pipeline.Jobs;
+
+namespace Scrl.Pipeline.Orchestration;
+
+/// <summary>
+/// Runs one worker stage inside a run orchestration: post the job, wait for its outcome until the deadline, rescue
+/// a lost callback from the result manifest, and retry with exponential backoff, each retry with the next attempt
+/// number (the worker resumes from the stage's last checkpoint). Deterministic: orchestrator code only.
+/// </summary>
+internal sealed class StageRunner
+{
+    private readonly TaskOrchestrationContext _context;
+    private readonly StageJob _job;
+    private readonly Task<CancelRequest> _cancelRequested;
+    private readonly RunProgressBoard _board;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stopWaiting = new();
+
+    // One waiter of each kind for the whole stage, renewed only when it fires. A waiter abandoned at an attempt's
+    // deadline would otherwise stay queued and could swallow the next attempt's event.
+    private Task<JobOutcome> _completed;
+    private Task<JobProgress> _progress;
+
+    public StageRunner(TaskOrchestrationContext context, StageJob job, Task<CancelRequest> cancelRequested,
+                       RunProgressBoard board, ILogger log)
+    {
+        (_context, _job, _cancelRequested, _board, _log) = (context, job, cancelRequested, board, log);
+        _completed = WaitForCompletion();
+        _progress = WaitForProgress();
+    }
+
+    public async Task<StageResult> RunAsync()
+    {
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                if (_cancelRequested.IsCompleted) return await CancelAsync(attempt - 1);
+                _board.Attempting(_job.Stage, attempt);
+                DateTime deadline = _context.CurrentUtcDateTime + _job.Policy.Timeout;
+                await _context.CallActivityAsync<string>(nameof(PostJobActivity), Message(attempt, deadline), RetryPolicies.TransientIo);
+
+                Task woke = await WaitUntilAsync(deadline);
+                if (woke == _cancelRequested) return await CancelAsync(attempt);
+                (JobOutcome? outcome, bool rescued) = woke == _completed
+                    ? (await TakeCompletionAsync(), false)
+                    : (await ReadManifestAsync(attempt), true);
+                if (outcome is { Status: JobStatus.Succeeded })
+                    return Result(attempt, outcome, rescued);
+
+                string reason = FailureReason(outcome, deadline);
+                _log.LogWarning("Run {RunId}: stage {Stage} attempt {Attempt} failed: {Reason}", _job.RunId, _job.Stage, attempt, reason);
+                if (attempt >= _job.Policy.MaxAttempts)
+                    return Failed(attempt, $"{_job.Stage} failed after {attempt} attempt(s): {reason}");
+
+                _board.Update(_job.Stage, s => s with { State = "waiting-to-retry" });
+                Task wokeFromBackoff = await WaitUntilAsync(_context.CurrentUtcDateTime + _job.Policy.RetryDelayAfter(attempt));
+                if (wokeFromBackoff == _cancelRequested) return await CancelAsync(attempt);
+                if (wokeFromBackoff == _completed && await TakeCompletionAsync() is { Status: JobStatus.Succeeded } late)
+                    return Result(attempt, late, rescued: false); // a slow attempt finished after all
+            }
+        }
+        finally
+        {
+            _stopWaiting.Cancel();
+            _stopWaiting.Dispose();
+            _board.Finished(_job.Stage);
+        }
+    }
+
+    /// <summary>Waits for the completion event, cancellation or <paramref name="until"/>, folding progress events into
+    /// the custom status on the way. Returns the task that woke it: <see cref="_completed"/>, the cancel task or the timer.</summary>
+    private async Task<Task> WaitUntilAsync(DateTime until)
+    {
+        using var timerCancel = new CancellationTokenSource();
+        Task timer = _context.CreateTimer(until, timerCancel.Token);
+        while (true)
+        {
+            Task woke = await Task.WhenAny(_completed, _progress, _cancelRequested, timer);
+            if (woke == _progress)
+            {
+                JobProgress p = await _progress;
+                _board.Update(_job.Stage, s => s with { Step = p.Step, TotalSteps = p.TotalSteps, Loss = p.Loss, Eta = p.Eta });
+                _progress = WaitForProgress();
+                continue;
+            }
+            if (woke != timer) timerCancel.Cancel(); // a pending durable timer would keep the orchestration waiting
+            return woke;
+        }
+    }
+
+    private async Task<JobOutcome> TakeCompletionAsync()
+    {
+        JobOutcome outcome = await _completed; // already complete: WhenAny returned it
+        _completed = WaitForCompletion();
+        return outcome;
+    }
+
+    private async Task<JobOutcome?> ReadManifestAsync(int attempt)
+    {
+        _board.Update(_job.Stage, s => s with { State = "checking-result-manifest" });
+        JobOutcome? manifest = await _context.CallActivityAsync<JobOutcome?>(
+            nameof(ReadResultManifestActivity), _job.ArtifactPrefix, RetryPolicies.TransientIo);
+        if (manifest is not null)
+            _log.LogWarning("Run {RunId}: stage {Stage} attempt {Attempt}: no callback by the deadline; outcome read from the result manifest",
+                            _job.RunId, _job.Stage, attempt);
+        return manifest;
+    }
+
+    private string FailureReason(JobOutcome? outcome, DateTime deadline) => outcome switch
+    {
+        null => $"no outcome by the deadline {deadline:O} and no result manifest under {_job.ArtifactPrefix}",
+        { Status: JobStatus.Cancelled } => $"the worker cancelled the job: {outcome.Reason ?? "no reason given"}",
+        _ => outcome.Reason ?? "the worker reported a failure without a reason",
+    };
+
+    private async Task<StageResult> CancelAsync(int attempts)
+    {
+        CancelRequest request = await _cancelRequested;
+        await _context.CallActivityAsync<string>(
+            nameof(WriteCancelMarkerActivity), new CancelMarker(_job.ArtifactPrefix, request.Reason), RetryPolicies.TransientIo);
+        return new StageResult(_job.Stage, _job.Kind, JobStatus.Cancelled, attempts, $"cancelled: {request.Reason}",
+                               new Dictionary<string, double>(), [], RescuedFromManifest: false);
+    }
+
+    private JobMessage Message(int attempt, DateTime deadline) =>
+        new(_job.JobId, _job.RunId, _job.Kind, attempt, _job.OptionsJson, _job.ArtifactPrefix, new DateTimeOffset(deadline, TimeSpan.Zero));
+
+    private StageResult Result(int attempts, JobOutcome outcome, bool rescued) =>
+        new(_job.Stage, _job.Kind, JobStatus.Succeeded, attempts, null, outcome.Metrics, outcome.Artifacts, rescued);
+
+    private StageResult Failed(int attempts, string reason) =>
+        new(_job.Stage, _job.Kind, JobStatus.Failed, attempts, reason, new Dictionary<string, double>(), [], RescuedFromManifest: false);
+
+    private Task<JobOutcome> WaitForCompletion() =>
+        _context.WaitForExternalEvent<JobOutcome>(EventNames.JobCompletedFor(_job.JobId), _stopWaiting.Token);
+
+    private Task<JobProgress> WaitForProgress() =>
+        _context.WaitForExternalEvent<JobProgress>(EventNames.JobProgressFor(_job.JobId), _stopWaiting.Token);
+}

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace Scrl.Pipeline.Specs;
+
+/// <summary>A downstream detection benchmark.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FinetuneTask>))]
+public enum FinetuneTask
+{
+    [JsonStringEnumMemberName("coco-det")] CocoDetection,
+    [JsonStringEnumMemberName("voc-det")] VocDetection,
+}
+
+/// <summary>Training length: detectron2's COCO 1x (90k iterations) or half of it, or the VOC07+12 schedule (24k).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FinetuneSchedule>))]
+public enum FinetuneSchedule
+{
+    [JsonStringEnumMemberName("1x")] OneX,
+    [JsonStringEnumMemberName("0.5x")] HalfX,
+    [JsonStringEnumMemberName("voc")] Voc,
+}
+
+/// <summary>One fine-tuning job run on the pretrained backbone; the tasks of a run run in parallel.</summary>
+public sealed record FinetuneTaskSpec
+{
+    /// <summary>Which benchmark. Default <c>coco-det</c>.</summary>
+    public FinetuneTask Task { get; init; } = FinetuneTask.CocoDetection;
+
+    /// <summary>How long to train; must suit the task (COCO: 1x or 0.5x, VOC: voc). Default <c>1x</c>.</summary>
+    public FinetuneSchedule Schedule { get; init; } = FinetuneSchedule.OneX;
+
+    /// <summary>Stage name and artifact folder, e.g. <c>finetune-coco-det-1x</c> (a dot is not allowed in stage names).</summary>
+    [JsonIgnore]
+    public string StageName => $"finetune-{TaskSlug}-{ScheduleSlug}";
+
+    private string TaskSlug => Task == FinetuneTask.VocDetection ? "voc-det" : "coco-det";
+
+    private string ScheduleSlug => Schedule switch { FinetuneSchedule.HalfX => "0p5x", FinetuneSchedule.Voc => "voc", _ => "1x" };
+
+    public IReadOnlyList<ValidationError> Validate(string path)
+    {
+        var errors = new List<ValidationError>();
+        if (!Enum.IsDefined(Task)) errors.Add(new($"{path}.task", $"is not a known task, was {(int)Task}"));
+        if (!Enum.IsDefined(Schedule)) errors.Add(new($"{path}.schedule", $"is not a known schedule, was {(int)Schedule}"));
+        bool voc = Task == FinetuneTask.VocDetection;
+        if (voc && Schedule != FinetuneSchedule.Voc)
+            errors.Add(new($"{path}.schedule", "voc-det trains with the 'voc' schedule"));
+        if (!voc && Schedule == FinetuneSchedule.Voc)
+            errors.Add(new($"{path}.schedule", "coco-det trains with '1x' or '0.5x'"));
+        return errors;
+    }
+}
