@@ -1,6 +1,8 @@
 using Scrl.Cli.Commands;
 using Spectre.Console.Cli;
 
+Scrl.Core.Runtime.AllocatorTuning.UseMmapForLargeAllocations();
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

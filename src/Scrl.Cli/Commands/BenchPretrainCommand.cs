@@ -53,26 +53,31 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
             ? new[] { ("ResNet50", 224, 16), ("ResNet18", 96, 32) }
             : [(settings.Arch, settings.Size ?? 224, settings.Batch ?? 16)];
         AnsiConsole.MarkupLineInterpolated($"torch threads {get_num_threads()}, device {device}; medians over {settings.Steps} steps after {settings.Warmup} warm-up steps");
-        var table = new Table().AddColumns("case", "data", "step s (median)", "pairs/s", "peak RSS MB", "breakdown s (median)");
         foreach (var (arch, size, batch) in cases)
         {
             var config = ConfigLoader.Load("scrl_200ep", [$"network.backbone={arch}", $"augment.inputSize={size}", $"boxes.inputSize={size}",
                                                           $"run.batchSize={batch}"]);
             if (settings.Data is "synthetic" or "both")
-                table.AddRow(Row($"{arch} {size}px b{batch}", "synthetic", batch, BenchSynthetic(config, device, settings)));
+                Report(arch, size, batch, "synthetic", BenchSynthetic(config, device, settings));
             if (settings.Data is "jpeg" or "both")
-                table.AddRow(Row($"{arch} {size}px b{batch}", "jpeg", batch, await BenchJpeg(config, device, settings, cancellationToken)));
+                Report(arch, size, batch, "jpeg", await BenchJpeg(config, device, settings, cancellationToken));
         }
-        AnsiConsole.Write(table);
         return 0;
     }
 
-    private static string[] Row(string name, string data, int batch, PhaseTimer timer)
+    /// <summary>One JSON line per case, so runs can be compared by scripts (bench/compare_pytorch.sh).</summary>
+    private static void Report(string arch, int size, int batch, string data, PhaseTimer timer)
     {
         var medians = timer.Medians();
         double step = medians[TotalPhase];
-        var breakdown = string.Join(", ", medians.Where(kv => kv.Key != TotalPhase).Select(kv => $"{kv.Key} {kv.Value:F3}"));
-        return [name, data, $"{step:F3}", $"{batch / step:F2}", $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0}", breakdown];
+        var record = new Dictionary<string, object>
+        {
+            ["framework"] = "scrl.cloud (TorchSharp)", ["arch"] = arch, ["size"] = size, ["batch"] = batch, ["data"] = data,
+            ["median_step_s"] = Math.Round(step, 4), ["pairs_per_s"] = Math.Round(batch / step, 3),
+            ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+            ["breakdown_s"] = medians.Where(kv => kv.Key != TotalPhase).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
+        };
+        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(record));
     }
 
     /// <summary>One batch built by the real augmentation and box generator, reused every step: compute only.</summary>

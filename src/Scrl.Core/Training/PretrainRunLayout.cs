@@ -8,5 +8,5 @@ public sealed record PretrainRunLayout(string Root)
     public string Metrics => Path.Combine(Root, "metrics.jsonl");
     public string TensorBoard => Path.Combine(Root, "tensorboard");
     public string Report => Path.Combine(Root, "report");
-    public string Summary => Path.Combine(Root, "result.json");
+    public string Summary => Path.Combine(Root, "summary.json");
 }

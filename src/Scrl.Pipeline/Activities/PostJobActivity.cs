@@ -12,7 +12,7 @@ public sealed class PostJobActivity(IJobTransport transport, ILogger<PostJobActi
     public override async Task<string> RunAsync(TaskActivityContext context, JobMessage job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await transport.SendAsync(job, CancellationToken.None);
+        await transport.SendAsync(job, CancellationToken.None).ConfigureAwait(false);
         log.LogInformation("Posted job {JobId} ({Stage}) attempt {Attempt}, deadline {Deadline:O}", job.JobId, job.Stage, job.Attempt, job.Deadline);
         return job.JobId;
     }

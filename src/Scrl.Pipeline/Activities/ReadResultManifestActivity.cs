@@ -21,17 +21,17 @@ public sealed class ReadResultManifestActivity(IArtifactStore store) : TaskActiv
         Stream stream;
         try
         {
-            stream = await store.OpenReadAsync(name);
+            stream = await store.OpenReadAsync(name).ConfigureAwait(false);
         }
         catch (FileNotFoundException)
         {
             return null;
         }
-        await using (stream)
+        await using (stream.ConfigureAwait(false))
         {
             try
             {
-                return await JsonSerializer.DeserializeAsync<JobOutcome>(stream, SpecJson.Options)
+                return await JsonSerializer.DeserializeAsync<JobOutcome>(stream, SpecJson.Options).ConfigureAwait(false)
                        ?? throw new InvalidDataException($"Result manifest {name} is null.");
             }
             catch (JsonException e)

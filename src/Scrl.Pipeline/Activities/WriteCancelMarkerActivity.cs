@@ -19,7 +19,7 @@ public sealed class WriteCancelMarkerActivity(IArtifactStore store) : TaskActivi
         ArgumentNullException.ThrowIfNull(marker);
         string name = PipelineArtifacts.CancelMarker(marker.ArtifactPrefix);
         using var content = new MemoryStream(Encoding.UTF8.GetBytes(marker.Reason + "\n"));
-        await store.UploadAsync(name, content);
+        await store.UploadAsync(name, content).ConfigureAwait(false);
         return name;
     }
 }

@@ -16,9 +16,9 @@ public sealed class WriteReportActivity(IArtifactStore store) : TaskActivity<Run
     {
         ArgumentNullException.ThrowIfNull(report);
         string json = PipelineArtifacts.RunReportJson(report.RunId);
-        await store.UploadAsync(json, new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(report, SpecJson.Options)));
+        await store.UploadAsync(json, new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(report, SpecJson.Options))).ConfigureAwait(false);
         await store.UploadAsync(PipelineArtifacts.RunReportMarkdown(report.RunId),
-                                new MemoryStream(Encoding.UTF8.GetBytes(RunReportMarkdown.Render(report))));
+                                new MemoryStream(Encoding.UTF8.GetBytes(RunReportMarkdown.Render(report)))).ConfigureAwait(false);
         return json;
     }
 }

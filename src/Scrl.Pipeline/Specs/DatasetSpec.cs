@@ -16,6 +16,7 @@ public enum DatasetFormat
 public sealed record DatasetSpec
 {
     /// <summary>A URI (<c>https://</c> blob container or folder, <c>file://</c>) or a path the workers can read. Required.</summary>
+    [JsonRequired]
     public string Source { get; init; } = "";
 
     /// <summary>Layout of <see cref="Source"/>. Default <c>coco</c>.</summary>

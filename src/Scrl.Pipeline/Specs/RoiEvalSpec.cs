@@ -13,6 +13,7 @@ public sealed record RoiEvalSpec
     public IReadOnlyList<ValidationError> Validate(string path)
     {
         var errors = new List<ValidationError>();
+        if (Baselines is null) return [new($"{path}.baselines", "must not be null")];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < Baselines.Count; i++)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Scrl.Pipeline.Specs;
@@ -13,6 +14,7 @@ public sealed partial record RunSpec
     public string? RunId { get; init; }
 
     /// <summary>The source images. Required.</summary>
+    [JsonRequired]
     public DatasetSpec Dataset { get; init; } = new();
 
     /// <summary>Default <c>scrl</c>.</summary>

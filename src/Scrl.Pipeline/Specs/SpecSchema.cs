@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
@@ -40,7 +41,8 @@ public static partial class SpecSchema
             schema.AsObject().Remove(key);
             document[key] = value;
         }
-        return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        var writeOptions = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        return document.ToJsonString(writeOptions).ReplaceLineEndings("\n") + "\n";
     }
 
     private static JsonNode Describe(JsonSchemaExporterContext context, JsonNode schema, XmlDocs docs)
@@ -49,7 +51,7 @@ public static partial class SpecSchema
         if (context.PropertyInfo is { AttributeProvider: PropertyInfo property } info)
         {
             if (docs.Summary(property) is { } summary) node.Insert(0, "description", summary);
-            if (DefaultOf(info.DeclaringType, property) is { } value) node["default"] = value;
+            if (!info.IsRequired && DefaultOf(info.DeclaringType, property) is { } value) node["default"] = value;
         }
         else if (context.Path.IsEmpty && docs.Summary(context.TypeInfo.Type) is { } typeSummary)
         {
@@ -90,7 +92,11 @@ public static partial class SpecSchema
             foreach (XElement reference in summary.Descendants().Where(e => e.Name == "see" || e.Name == "paramref").ToArray())
             {
                 string target = (string?)reference.Attribute("cref") ?? (string?)reference.Attribute("name") ?? "";
-                reference.ReplaceWith(target[(target.LastIndexOfAny(['.', ':']) + 1)..]);
+                int parameters = target.IndexOf('(');
+                if (parameters >= 0) target = target[..parameters];   // M:Type.Method(System.String) -> Method
+                string[] parts = target.Split(':', '.');
+                // A type reads as its name, a member as Type.Member.
+                reference.ReplaceWith(target.StartsWith("T:", StringComparison.Ordinal) || parts.Length < 2 ? parts[^1] : $"{parts[^2]}.{parts[^1]}");
             }
             return Whitespace().Replace(summary.Value, " ").Trim();
         }

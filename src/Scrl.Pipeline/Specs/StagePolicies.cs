@@ -17,9 +17,12 @@ public sealed record StagePolicies
 
     public IReadOnlyList<ValidationError> Validate(string path) =>
     [
-        .. Shard.Validate($"{path}.shard"),
-        .. Pretrain.Validate($"{path}.pretrain"),
-        .. RoiEval.Validate($"{path}.roiEval"),
-        .. Finetune.Validate($"{path}.finetune"),
+        .. Check(Shard, $"{path}.shard"),
+        .. Check(Pretrain, $"{path}.pretrain"),
+        .. Check(RoiEval, $"{path}.roiEval"),
+        .. Check(Finetune, $"{path}.finetune"),
     ];
+
+    private static IReadOnlyList<ValidationError> Check(StagePolicy? policy, string path) =>
+        policy is null ? [new(path, "must not be null")] : policy.Validate(path);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Scrl.Pipeline.Specs;
 
 /// <summary>
@@ -11,10 +13,12 @@ public sealed record SweepSpec
     public string? SweepId { get; init; }
 
     /// <summary>The spec every run starts from; its <c>runId</c> must be left out. Required.</summary>
+    [JsonRequired]
     public RunSpec Base { get; init; } = new();
 
     /// <summary>Override key → the values to try, e.g. <c>optim.baseLearningRate</c> → [<c>0.3</c>, <c>0.45</c>].
     /// Runs are the cartesian product, keys in ordinal order. Required, at least one key.</summary>
+    [JsonRequired]
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Grid { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>Most runs in flight at once (GPU quota). Default 2.</summary>
@@ -46,6 +50,7 @@ public sealed record SweepSpec
     }
 
     /// <summary>How many runs the grid expands to.</summary>
+    [JsonIgnore]
     public long RunCount => Grid?.Values.Aggregate(1L, (product, values) => product * (values?.Count ?? 0)) ?? 0;
 
     private void ValidateGrid(string path, List<ValidationError> errors)
