@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scrl.Pipeline.Activities;
 using Scrl.Pipeline.Jobs;
 using Scrl.Pipeline.Orchestration;
+using Scrl.Pipeline.Reports;
 
 namespace Scrl.Functions.Triggers;
 
@@ -27,6 +28,10 @@ public static class ActivityTriggers
     [Function(nameof(WriteReportActivity))]
     public static Task<string> WriteReport([ActivityTrigger] RunReport report, string instanceId, FunctionContext function) =>
         Create<WriteReportActivity>(function).RunAsync(new FunctionActivityContext(nameof(WriteReportActivity), instanceId), report);
+
+    [Function(nameof(WriteLeaderboardActivity))]
+    public static Task<string> WriteLeaderboard([ActivityTrigger] Leaderboard board, string instanceId, FunctionContext function) =>
+        Create<WriteLeaderboardActivity>(function).RunAsync(new FunctionActivityContext(nameof(WriteLeaderboardActivity), instanceId), board);
 
     private static T Create<T>(FunctionContext function) where T : class =>
         ActivatorUtilities.GetServiceOrCreateInstance<T>(function.InstanceServices);
