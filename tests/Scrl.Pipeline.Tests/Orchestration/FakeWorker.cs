@@ -5,6 +5,7 @@ using Scrl.Pipeline.Artifacts;
 using Scrl.Pipeline.Jobs;
 using Scrl.Pipeline.Orchestration;
 using Scrl.Pipeline.Specs;
+using JobProgress = Scrl.Pipeline.Orchestration.JobProgress; // the orchestrator's event, not the worker's heartbeat (Jobs.JobProgress)
 
 namespace Scrl.Pipeline.Tests.Orchestration;
 
