@@ -100,7 +100,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
     private static async Task<PhaseTimer> BenchJpeg(PretrainConfig config, Device device, Settings settings, CancellationToken ct)
     {
         var root = DemoData.EnsureGenerated(ct);
-        var source = PretrainDataSource.Open(new DataOptions { Source = root, Format = DataFormat.Coco });
+        var source = await PretrainDataSource.OpenAsync(new DataOptions { Source = root, Format = DataFormat.Coco }, ct);
         var loader = PretrainDataLoader.Create(source, new PretrainDataLoaderOptions
         {
             BatchSize = config.Run.BatchSize, Seed = 0, PrefetchBatches = config.Data.PrefetchBatches, DecodeWorkers = config.Data.DecodeWorkers,
