@@ -76,7 +76,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
     }
 
     /// <summary>One batch built by the real augmentation and box generator, reused every step: compute only.</summary>
-    private static PhaseTimer BenchSynthetic(PretrainConfig config, Device device, Settings settings)
+    internal static PhaseTimer BenchSynthetic(PretrainConfig config, Device device, Settings settings)
     {
         var generator = new Generator(seed: 0);
         var images = Enumerable.Range(0, config.Run.BatchSize)
