@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Storage;
 using Scrl.Pipeline.Artifacts;
 
 namespace Scrl.Cli.Datasets;
@@ -19,6 +20,9 @@ public sealed record StorageLocation(string Display, string? LocalFolder, Uri? S
     public const string ConnectionStringVariable = "AZURE_STORAGE_CONNECTION_STRING";
 
     public bool IsBlob => ServiceUri is not null;
+
+    /// <summary>A path-style URL (loopback, IP address or explicit port): Azurite or another emulator.</summary>
+    public bool IsEmulator => ServiceUri is { AbsolutePath.Length: > 1 };
 
     /// <summary>The store's root for messages: the folder, or the container URL (artifact names follow it).</summary>
     public string StoreDisplay => LocalFolder ?? $"{ServiceUri!.AbsoluteUri.TrimEnd('/')}/{Container}";
@@ -56,6 +60,8 @@ public sealed record StorageLocation(string Display, string? LocalFolder, Uri? S
             ServiceUri = ServiceUri,
             ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString,
             ContainerName = Container!,
+            // Azurite does not acknowledge CRC64 structured-message uploads (what Auto picks); per-request MD5 works on both.
+            TransferChecksum = IsEmulator ? StorageChecksumAlgorithm.MD5 : StorageChecksumAlgorithm.Auto,
         };
         return await BlobArtifactStore.CreateAsync(options, cancellationToken).ConfigureAwait(false);
     }
