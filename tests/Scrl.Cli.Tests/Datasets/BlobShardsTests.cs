@@ -86,6 +86,27 @@ public sealed class BlobShardsTests(AzuriteFixture azurite, GeneratedCoco coco) 
         Assert.Contains("every shard's sha256 verified", inspect);
     }
 
+    [Fact]
+    public async Task ShardCommand_BlobSource_DownloadsThenShardsLikeTheLocalCopy()
+    {
+        string container = $"src-{Guid.NewGuid():N}";
+        IArtifactStore store = await BlobArtifactStore.CreateAsync(Options(container));
+        foreach (string file in Directory.EnumerateFiles(coco.Root, "*", SearchOption.AllDirectories))
+        {
+            await using var content = File.OpenRead(file);
+            await store.UploadAsync("raw/coco/" + Path.GetRelativePath(coco.Root, file).Replace('\\', '/'), content);
+        }
+        string url = $"http://{azurite.Endpoints.Host}:{azurite.Endpoints.BlobPort}/devstoreaccount1/{container}/raw/coco";
+        string output = coco.NewFolder();
+
+        var (code, text) = await CliRunner.RunAsync("shard", "--source", url, "--cache", coco.NewFolder(), "--out", output, "--shard-size", "48KB",
+                                                    "--connection-string", azurite.Endpoints.ConnectionString);
+
+        Assert.True(code == 0, text);
+        string hash = (await ShardWriter.WriteAsync(coco.ReadTrain(), new DiscardingShardSink(), new ShardWriterOptions { TargetShardBytes = ShardBytes })).DatasetHash;
+        Assert.True(File.Exists(Path.Combine(output, "datasets", hash, "shards", ShardFormat.IndexName)), text);
+    }
+
     private async Task<IArtifactStore> NewStoreAsync() => await BlobArtifactStore.CreateAsync(Options($"shards-{Guid.NewGuid():N}"));
 
     private BlobArtifactStoreOptions Options(string container) => new()
