@@ -28,6 +28,14 @@ app.Configure(config =>
     {
         bench.SetDescription("Benchmarks: throughput, peak memory, time breakdown.");
         bench.AddCommand<BenchPretrainCommand>("pretrain").WithDescription("Time SCRL training steps on synthetic tensors and on real JPEGs.");
+        bench.AddCommand<BenchDataCommand>("data").WithDescription("Shard write vs tar, and decode + augment rate from shards and JPEGs vs the training step rate.");
+    });
+    config.AddCommand<ShardCommand>("shard")
+        .WithDescription("Validate a COCO/VOC/ImageFolder/Cityscapes dataset and write it as tar shards to a folder or blob container.");
+    config.AddBranch("dataset", dataset =>
+    {
+        dataset.SetDescription("Inspect datasets and shard sets.");
+        dataset.AddCommand<DatasetInspectCommand>("inspect").WithDescription("Counts per category, box-size histogram and validation problems.");
     });
     config.AddBranch("data", data =>
     {
@@ -40,7 +48,8 @@ app.Configure(config =>
         switch (e)
         {
             case Scrl.Core.Configuration.ConfigException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-                 or Scrl.Core.Interop.CheckpointMismatchException or ArgumentException:
+                 or Scrl.Core.Interop.CheckpointMismatchException or ArgumentException
+                 or Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException:
                 Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 return 2;
             default:

@@ -81,7 +81,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
     }
 
     /// <summary>One batch built by the real augmentation and box generator, reused every step: compute only.</summary>
-    private static PhaseTimer BenchSynthetic(PretrainConfig config, Device device, Settings settings)
+    internal static PhaseTimer BenchSynthetic(PretrainConfig config, Device device, Settings settings)
     {
         var generator = new Generator(seed: 0);
         var images = Enumerable.Range(0, config.Run.BatchSize)
@@ -105,7 +105,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
     private static async Task<PhaseTimer> BenchJpeg(PretrainConfig config, Device device, Settings settings, CancellationToken ct)
     {
         var root = DemoData.EnsureGenerated(ct);
-        var source = PretrainDataSource.Open(new DataOptions { Source = root, Format = DataFormat.Coco });
+        var source = await PretrainDataSource.OpenAsync(new DataOptions { Source = root, Format = DataFormat.Coco }, ct);
         var loader = PretrainDataLoader.Create(source, new PretrainDataLoaderOptions
         {
             BatchSize = config.Run.BatchSize, Seed = 0, PrefetchBatches = config.Data.PrefetchBatches, DecodeWorkers = config.Data.DecodeWorkers,

@@ -25,11 +25,11 @@ public sealed class PretrainCommand : AsyncCommand<PretrainCommand.Settings>
         var device = Devices.Parse(settings.Device);
         if (string.IsNullOrWhiteSpace(config.Data.Source))
             config = config with { Data = config.Data with { Source = DemoData.EnsureGenerated(cancellationToken), Format = DataFormat.Coco } };
-        var source = PretrainDataSource.Open(config.Data);
+        var source = await PretrainDataSource.OpenAsync(config.Data, cancellationToken);
 
         using var job = new PretrainJob(config, source, settings.RunDirectory, device);
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{config.Method}[/] {config.Network.Backbone} on {source.Description}: {source.Count} images, batch {config.Run.BatchSize}, {job.TotalSteps} steps, device {device}");
+            $"[bold]{config.Method}[/] {config.Network.Backbone} on {source.Description}: {source.SamplesPerEpoch} images, batch {config.Run.BatchSize}, {job.TotalSteps} steps, device {device}");
         var outcome = await TrainingProgress.RunAsync(job, cancellationToken);
         RunReport.Write(job.Layout);
 

@@ -3,12 +3,13 @@ using System.Text.Json.Serialization;
 namespace Scrl.Core.Configuration;
 
 [JsonConverter(typeof(JsonStringEnumConverter<DataFormat>))]
-public enum DataFormat { ImageFolder, Coco }
+public enum DataFormat { ImageFolder, Coco, Shards }
 
 /// <summary>Where pretraining images come from and how they are fed.</summary>
 public sealed record DataOptions
 {
-    /// <summary>An image folder, or a COCO root (<c>annotations/instances_{split}2017.json</c>, <c>{split}2017/</c>).
+    /// <summary>An image folder, a COCO root (<c>annotations/instances_{split}2017.json</c>, <c>{split}2017/</c>), or a
+    /// shard folder holding <c>index.json</c> (written by <c>scrl shard</c>).
     /// Empty: the entry point supplies a default (the CLI generates the synthetic shapes dataset).</summary>
     public string Source { get; init; } = "";
     public DataFormat Format { get; init; } = DataFormat.ImageFolder;

@@ -25,20 +25,20 @@ namespace Scrl.Core.Training;
 public sealed class PretrainJob : IDisposable
 {
     private readonly PretrainConfig _config;
-    private readonly UnlabeledImageSource _source;
+    private readonly IPretrainSampleSource _source;
     private readonly ILogger _log;
     private readonly string _configJson;
     private readonly PretrainDataLoader<TwoViewBatch> _loader;
     private readonly ScrlTrainer _trainer;
     private readonly CheckpointStore _checkpoints;
 
-    public PretrainJob(PretrainConfig config, UnlabeledImageSource source, string runDirectory, Device device, ILogger? logger = null)
+    public PretrainJob(PretrainConfig config, IPretrainSampleSource source, string runDirectory, Device device, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(source);
         var errors = config.Validate();
         if (errors.Count > 0) throw new ConfigException(errors);
-        if (config.Network.NumClasses > 0 && source.Labels is null)
+        if (config.Network.NumClasses > 0 && !source.HasLabels)
             throw new ConfigException([new("network.numClasses", $"the online classifier needs labels, but {source.Description} has none")]);
         if (config.Network.NumClasses > 0 && source.ClassNames.Count > config.Network.NumClasses)
             throw new ConfigException([new("network.numClasses", $"is {config.Network.NumClasses}, but {source.Description} has {source.ClassNames.Count} classes")]);

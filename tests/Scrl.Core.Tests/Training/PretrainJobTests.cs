@@ -49,7 +49,7 @@ public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
         using var dir = new TempDirectory();
         using var cts = new CancellationTokenSource();
         var config = tiny.Config("run.maxSteps=50");
-        using var job = new PretrainJob(config, tiny.Source(config), dir.Path, CPU);
+        using var job = new PretrainJob(config, await tiny.SourceAsync(config), dir.Path, CPU);
         var outcome = await job.RunAsync(new SyncProgress(p => { if (p.Step == 2) cts.Cancel(); }), cts.Token);
         Assert.False(outcome.Completed);
         Assert.InRange(outcome.Step, 2, 4);
@@ -78,7 +78,7 @@ public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
     private async Task<PretrainOutcome> RunAsync(string runDir, params string[] overrides)
     {
         var config = tiny.Config(overrides);
-        using var job = new PretrainJob(config, tiny.Source(config), runDir, CPU);
+        using var job = new PretrainJob(config, await tiny.SourceAsync(config), runDir, CPU);
         return await job.RunAsync();
     }
 }

@@ -1,5 +1,6 @@
 using Scrl.Core.Configuration;
 using Scrl.Core.Data;
+using Scrl.Core.Data.Loading;
 using Scrl.Core.Data.Synthetic;
 using Scrl.Core.Tests.Support;
 
@@ -26,7 +27,7 @@ public sealed class TinyRun : IDisposable
         $"data.source={DataRoot}", "data.format=Coco", .. overrides,
     ]);
 
-    public UnlabeledImageSource Source(PretrainConfig config) => PretrainDataSource.Open(config.Data);
+    public Task<IPretrainSampleSource> SourceAsync(PretrainConfig config) => PretrainDataSource.OpenAsync(config.Data);
 
     public void Dispose() => _data.Dispose();
 }

@@ -17,7 +17,7 @@ public class TrainingMemoryTests(TinyRun tiny) : IClassFixture<TinyRun>
         using var dir = new TempDirectory();
         var config = tiny.Config($"run.maxSteps={Steps}", "run.epochs=1000", "run.logEverySteps=100", "run.checkpointEverySteps=1000",
                                  "augment.inputSize=32", "boxes.inputSize=32", "boxes.minSize=16", "run.batchSize=2");
-        using var job = new PretrainJob(config, tiny.Source(config), dir.Path, CPU);
+        using var job = new PretrainJob(config, await tiny.SourceAsync(config), dir.Path, CPU);
         var liveTensors = new SortedDictionary<long, long>();
         var rssMb = new SortedDictionary<long, double>();
         var outcome = await job.RunAsync(new SyncProgress(p =>

@@ -19,17 +19,30 @@ public static class DatasetValidator
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ThrowIfInvalid(options);
-        var categoryIds = dataset.Categories.Select(c => c.Id).ToHashSet();
-        var perRecord = new List<DatasetProblem>[dataset.Records.Count];
-        for (int r = 0; r < perRecord.Length; r++) perRecord[r] = CheckAnnotations(dataset.Records[r], categoryIds, options);
-        AddDuplicates(dataset.Records, perRecord);
-
         var imageProblems = new ConcurrentDictionary<int, DatasetProblem>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken };
         Parallel.For(0, dataset.Records.Count, parallel, r =>
         {
             if (CheckImage(dataset.Records[r], options.DecodeImages) is { } problem) imageProblems[r] = problem;
         });
+        return ValidateAnnotations(dataset, options, imageProblems);
+    }
+
+    /// <summary>
+    /// Checks the annotations only (boxes, categories, duplicate ids) and merges image problems found elsewhere, such
+    /// as by <see cref="CheckImageBytes"/> on images read from shards. Problems come out in record order.
+    /// </summary>
+    /// <param name="imageProblems">At most one problem per record index; null when images were not checked.</param>
+    public static DatasetValidationReport ValidateAnnotations(ImageDataset dataset, DatasetValidationOptions options,
+                                                              IReadOnlyDictionary<int, DatasetProblem>? imageProblems = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ThrowIfInvalid(options);
+        imageProblems ??= new Dictionary<int, DatasetProblem>();
+        var categoryIds = dataset.Categories.Select(c => c.Id).ToHashSet();
+        var perRecord = new List<DatasetProblem>[dataset.Records.Count];
+        for (int r = 0; r < perRecord.Length; r++) perRecord[r] = CheckAnnotations(dataset.Records[r], categoryIds, options);
+        AddDuplicates(dataset.Records, perRecord);
 
         var problems = new List<DatasetProblem>();
         for (int r = 0; r < perRecord.Length; r++)
@@ -92,14 +105,31 @@ public static class DatasetValidator
     {
         if (!File.Exists(record.ImagePath)) return Problem(DatasetProblemKind.MissingImage, record, null, "image file does not exist");
         if (!decode) return null;
+        byte[] bytes;
         try
         {
-            var (width, height) = ImageDecoder.Check(File.ReadAllBytes(record.ImagePath), record.ImagePath);
+            bytes = File.ReadAllBytes(record.ImagePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Problem(DatasetProblemKind.CorruptImage, record, null, e.Message);
+        }
+        return CheckImageBytes(record, bytes);
+    }
+
+    /// <summary>Decodes <paramref name="image"/> fully; a problem when it does not decode or its size differs from the record's.</summary>
+    public static DatasetProblem? CheckImageBytes(DatasetRecord record, byte[] image)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(image);
+        try
+        {
+            var (width, height) = ImageDecoder.Check(image, record.ImagePath);
             return (width, height) == (record.Width, record.Height)
                 ? null
                 : Problem(DatasetProblemKind.SizeMismatch, record, null, $"decodes to {width}x{height}, annotations say {record.Width}x{record.Height}");
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (InvalidDataException e)
         {
             return Problem(DatasetProblemKind.CorruptImage, record, null, e.Message);
         }

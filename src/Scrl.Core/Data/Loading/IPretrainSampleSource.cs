@@ -16,6 +16,9 @@ public interface IPretrainSampleSource
     /// <summary>Whether samples carry class labels.</summary>
     bool HasLabels { get; }
 
+    /// <summary>Class names in label order; empty when <see cref="HasLabels"/> is false.</summary>
+    IReadOnlyList<string> ClassNames { get; }
+
     /// <summary>The samples of <paramref name="epoch"/> in order, from the <paramref name="firstSample"/>-th on.</summary>
     IAsyncEnumerable<LoaderSample> ReadEpochAsync(long seed, int epoch, int firstSample, CancellationToken cancellationToken = default);
 }

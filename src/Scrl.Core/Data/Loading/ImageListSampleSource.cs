@@ -11,6 +11,8 @@ public sealed class ImageListSampleSource(UnlabeledImageSource images) : IPretra
 
     public bool HasLabels => _images.Labels is not null;
 
+    public IReadOnlyList<string> ClassNames => _images.ClassNames;
+
     public IAsyncEnumerable<LoaderSample> ReadEpochAsync(long seed, int epoch, int firstSample, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(firstSample);

@@ -33,6 +33,8 @@ public sealed class ShardSampleSource : IPretrainSampleSource
 
     public bool HasLabels => false;
 
+    public IReadOnlyList<string> ClassNames => [];
+
     public async IAsyncEnumerable<LoaderSample> ReadEpochAsync(long seed, int epoch, int firstSample,
                                                                [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -16,7 +16,7 @@ namespace Scrl.Core.Data.Shards;
 /// </remarks>
 public static class ShardWriter
 {
-    /// <summary>Writes all shards, then the index; returns the index.</summary>
+    /// <summary>Writes all shards, then the index; returns the index. Reports progress after every sample.</summary>
     public static async Task<ShardIndex> WriteAsync(ImageDataset dataset, IShardSink sink, ShardWriterOptions options,
                                                     IProgress<ShardWriteProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -35,10 +35,14 @@ public static class ShardWriter
             string name = ShardFormat.ShardName(shards.Count);
             int first = next;
             ShardInfo? shard = null;
+            long before = bytesWritten;
+            int shardsBefore = shards.Count;
+            Action<int, long>? sampleDone = progress is null ? null
+                : (samples, shardBytes) => progress.Report(new ShardWriteProgress(samples, dataset.Records.Count, shardsBefore, before + shardBytes));
             // The sink may run the callback again after a failed attempt, so it starts from `first` each time.
             await sink.WriteAsync(name, async (stream, ct) =>
             {
-                (shard, next) = await WriteShardAsync(name, dataset, categories, first, options.TargetShardBytes, stream, ct).ConfigureAwait(false);
+                (shard, next) = await WriteShardAsync(name, dataset, categories, first, options.TargetShardBytes, stream, sampleDone, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             shards.Add(shard!);
             bytesWritten += shard!.Bytes;
@@ -53,9 +57,13 @@ public static class ShardWriter
         return index;
     }
 
-    /// <summary>Writes samples from <paramref name="first"/> until the next one would pass the target size; returns the shard and the next sample.</summary>
+    /// <summary>
+    /// Writes samples from <paramref name="first"/> until the next one would pass the target size; returns the shard and
+    /// the next sample. <paramref name="sampleDone"/> gets (samples done in the dataset, bytes of this shard so far).
+    /// </summary>
     private static async Task<(ShardInfo Shard, int Next)> WriteShardAsync(string name, ImageDataset dataset, IReadOnlyDictionary<int, DatasetCategory> categories,
-                                                                           int first, long targetBytes, Stream output, CancellationToken ct)
+                                                                           int first, long targetBytes, Stream output, Action<int, long>? sampleDone,
+                                                                           CancellationToken ct)
     {
         using var hashing = new HashingWriteStream(output);
         long planned = ShardFormat.EndOfArchiveBytes;
@@ -76,6 +84,7 @@ public static class ShardWriter
                 using var jsonStream = new MemoryStream(json, writable: false);
                 await tar.WriteEntryAsync(ShardFormat.Entry($"{key}.{ShardFormat.AnnotationExtension}", jsonStream), ct).ConfigureAwait(false);
                 planned += sampleBytes;
+                sampleDone?.Invoke(next + 1, planned - ShardFormat.EndOfArchiveBytes);
             }
         }
         await hashing.FlushAsync(ct).ConfigureAwait(false);

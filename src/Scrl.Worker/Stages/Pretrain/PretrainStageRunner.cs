@@ -36,7 +36,8 @@ public sealed class PretrainStageRunner(TimeSpan syncInterval, ILoggerFactory lo
             _log.LogInformation("Resuming from {Checkpoint}", resumed);
 
         var config = options.LoadConfig(dataRoot);
-        using var pretrain = new PretrainJob(config, PretrainDataSource.Open(config.Data), runDirectory, Devices.Parse(options.Device),
+        var source = await PretrainDataSource.OpenAsync(config.Data, stoppingToken).ConfigureAwait(false);
+        using var pretrain = new PretrainJob(config, source, runDirectory, Devices.Parse(options.Device),
                                              loggers.CreateLogger<PretrainJob>());
         using var cancelMarker = new CancellationTokenSource();
         using var training = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, cancelMarker.Token);

@@ -1,0 +1,161 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Scrl.Core.Configuration;
+using Scrl.Core.Data.Coco;
+using Scrl.Core.Data.Datasets;
+using Scrl.Core.Data.Loading;
+using Scrl.Core.Data.Shards;
+using Scrl.Core.Data.Synthetic;
+using Scrl.Core.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace Scrl.Cli.Commands;
+
+/// <summary>
+/// <c>scrl bench data</c>: is the data plane fast enough? Shard write MB/s against <c>tar -cf</c> on the same files, and
+/// read + decode + two-view augment images/s from shards and from the JPEG folder, against the R18 96-px SCRL step rate.
+/// </summary>
+public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchDataCommand.Settings>
+{
+    private const int Batch = 32;
+    private const int Size = 96;
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--images <N>")]
+        [Description("Synthetic images (sides 375-500 px) to generate once under data/generated/.")]
+        [DefaultValue(500)]
+        public int Images { get; init; } = 500;
+
+        [CommandOption("--rounds <N>")]
+        [Description("Alternating shard/tar rounds; medians are reported.")]
+        [DefaultValue(5)]
+        public int Rounds { get; init; } = 5;
+
+        [CommandOption("--workers <N>")]
+        [Description("Loader decode + augment threads.")]
+        [DefaultValue(2)]
+        public int Workers { get; init; } = 2;
+
+        [CommandOption("--steps <N>")]
+        [Description("Timed training steps (after one warm-up).")]
+        [DefaultValue(3)]
+        public int Steps { get; init; } = 3;
+
+        public override ValidationResult Validate() =>
+            Images >= Batch && Rounds >= 1 && Workers >= 1 && Steps >= 1
+                ? ValidationResult.Success()
+                : ValidationResult.Error($"--images must be >= {Batch}; --rounds, --workers and --steps >= 1");
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = new SyntheticDatasetOptions { TrainImages = settings.Images, ValImages = 0, MinSide = 375, MaxSide = 500, Seed = 1 };
+        string root = DemoData.EnsureGenerated(cancellationToken, Path.Combine("data", "generated", $"bench-shapes-v{SyntheticShapesDataset.GeneratorVersion}-{settings.Images}"), options);
+        var dataset = CocoDatasetReader.Read(CocoLayout.AnnotationFile(root, CocoLayout.Train), CocoLayout.ImageFolder(root, CocoLayout.Train));
+        string work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"scrl-bench-data-{Environment.ProcessId}")).FullName;
+        try
+        {
+            console.MarkupLineInterpolated($"{dataset.Records.Count} images in {root}; {Environment.ProcessorCount} cores visible, torch threads {get_num_threads()}. Shared machines give noisy numbers.");
+            var (shardMbps, hashMbps, tarMbps, tarSyncedMbps, shardBytes) = await BenchWriteAsync(dataset, work, settings.Rounds, cancellationToken);
+
+            var config = ConfigLoader.Load("scrl_200ep", ["network.backbone=ResNet18", $"augment.inputSize={Size}", $"boxes.inputSize={Size}", $"run.batchSize={Batch}"]);
+            var shards = new ShardFolder(Path.Combine(work, "shards"));
+            var shardSource = new ShardSampleSource(await ShardIndex.ReadAsync(shards, cancellationToken), shards, new ShardStreamOptions());
+            var fileSource = new ImageListSampleSource(Core.Data.UnlabeledImageSource.FromImageFolder(CocoLayout.ImageFolder(root, CocoLayout.Train)));
+            double fromShards = await BenchLoadAsync(shardSource, config, settings.Workers, cancellationToken);
+            double fromFiles = await BenchLoadAsync(fileSource, config, settings.Workers, cancellationToken);
+
+            var timer = BenchPretrainCommand.BenchSynthetic(config, CPU, new BenchPretrainCommand.Settings { Steps = settings.Steps, Warmup = 1 });
+            double trainRate = Batch / timer.Medians()["step"];
+
+            var table = new Table().AddColumns("measure", "value", "target");
+            table.AddRow("shard write (ShardWriter -> local folder, fsync per shard)", $"{shardMbps:F0} MB/s ({ByteSize.Format(shardBytes)})", "");
+            table.AddRow("ShardWriter into a discarding sink (publish's hash pass)", $"{hashMbps:F0} MB/s", "");
+            table.AddRow("tar -cf on the same images", $"{tarMbps:F0} MB/s", "");
+            table.AddRow("tar -cf, then fsync of the archive", $"{tarSyncedMbps:F0} MB/s", "");
+            table.AddRow("shard write / tar (both durable)", Verdict(shardMbps / tarSyncedMbps, 0.8), ">= 0.8x");
+            table.AddRow("shard write / tar (tar not synced)", Verdict(shardMbps / tarMbps, 0.8), "");
+            table.AddRow($"read + decode + two-view augment, shards, {settings.Workers} workers", $"{fromShards:F1} images/s", "");
+            table.AddRow($"read + decode + two-view augment, JPEG folder, {settings.Workers} workers", $"{fromFiles:F1} images/s", "");
+            table.AddRow($"R18 {Size}px SCRL training (fixed batch {Batch}, CPU)", $"{trainRate:F1} images/s", "");
+            table.AddRow("shards / training", Verdict(fromShards / trainRate, 2), ">= 2x");
+            table.AddRow("JPEG folder / training", Verdict(fromFiles / trainRate, 2), ">= 2x");
+            console.Write(table);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Alternates ShardWriter and <c>tar -cf</c> over the same images, after one warm-up read; returns median MB/s of each.
+    /// ShardWriter fsyncs each shard before publishing it (a crash must not leave a torn shard under its final name), and
+    /// tar does not, so tar is timed both alone and followed by an fsync of its archive.
+    /// </summary>
+    private static async Task<(double Shard, double Hash, double Tar, double TarSynced, long Bytes)> BenchWriteAsync(ImageDataset dataset, string work, int rounds, CancellationToken ct)
+    {
+        foreach (var record in dataset.Records) await File.ReadAllBytesAsync(record.ImagePath, ct);   // both start from a warm page cache
+        string list = Path.Combine(work, "files.txt");
+        await File.WriteAllLinesAsync(list, dataset.Records.Select(r => r.ImagePath), ct);
+        var shard = new List<double>();
+        var hash = new List<double>();
+        var tar = new List<double>();
+        var tarSynced = new List<double>();
+        long bytes = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            string folder = Path.Combine(work, "shards");
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            var clock = Stopwatch.StartNew();
+            var index = await ShardWriter.WriteAsync(dataset, new ShardFolder(folder), new ShardWriterOptions { TargetShardBytes = 64L << 20 }, null, ct);
+            shard.Add(index.TotalBytes / 1e6 / clock.Elapsed.TotalSeconds);
+            bytes = index.TotalBytes;
+
+            clock.Restart();
+            await ShardWriter.WriteAsync(dataset, new DiscardingShardSink(), new ShardWriterOptions { TargetShardBytes = 64L << 20 }, null, ct);
+            hash.Add(bytes / 1e6 / clock.Elapsed.TotalSeconds);
+
+            string archive = Path.Combine(work, "images.tar");
+            clock.Restart();
+            using (var process = Process.Start(new ProcessStartInfo("tar", ["-cf", archive, "-P", "-T", list]) { RedirectStandardError = true })!)
+            {
+                string error = await process.StandardError.ReadToEndAsync(ct);
+                await process.WaitForExitAsync(ct);
+                if (process.ExitCode != 0) throw new InvalidOperationException($"tar exited with {process.ExitCode}: {error}");
+            }
+            long archiveBytes = new FileInfo(archive).Length;
+            tar.Add(archiveBytes / 1e6 / clock.Elapsed.TotalSeconds);
+            using (var file = new FileStream(archive, FileMode.Open, FileAccess.ReadWrite)) file.Flush(flushToDisk: true);
+            tarSynced.Add(archiveBytes / 1e6 / clock.Elapsed.TotalSeconds);
+            File.Delete(archive);
+        }
+        return (Median(shard), Median(hash), Median(tar), Median(tarSynced), bytes);
+    }
+
+    /// <summary>One epoch through the loader with the training transform (decode, two views, boxes); images/s.</summary>
+    private static async Task<double> BenchLoadAsync(IPretrainSampleSource source, PretrainConfig config, int workers, CancellationToken ct)
+    {
+        var loader = PretrainDataLoader.Create(source, new PretrainDataLoaderOptions { BatchSize = Batch, Seed = 0, DecodeWorkers = workers, PrefetchBatches = 2 * workers },
+                                               new TwoViewBatchBuilder(config.Augment, config.Boxes, config.Run.Seed).Build);
+        int images = 0;
+        var clock = Stopwatch.StartNew();
+        await foreach (var batch in loader.ReadAsync(LoaderPosition.Start, endEpoch: 1, ct))
+        {
+            using (batch) images += Batch;
+        }
+        return images / clock.Elapsed.TotalSeconds;
+    }
+
+    private static string Verdict(double ratio, double target) => ratio >= target ? $"[green]{ratio:F2}x[/]" : $"[red]{ratio:F2}x[/]";
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
