@@ -39,7 +39,9 @@ public sealed class JobWorkerTests(AzuriteFixture azurite)
         JobMessage job = WorkerHarness.PretrainJob("resume", maxSteps: 400, checkpointEvery: 2);
         await harness.Transport.SendAsync(job, CancellationToken.None);
         harness.Start();
-        await WaitForAsync(async () => await harness.Store.ExistsAsync(job.ArtifactPrefix + "checkpoints/step-000004.ckpt"));
+        // Uploads take the newest checkpoint, so wait for any from step 4 on (step 2 would make the resume check weak).
+        await WaitForAsync(async () => await harness.Store.ExistsAsync(job.ArtifactPrefix + "checkpoints/latest")
+                                       && Step(await harness.ReadTextAsync(job.ArtifactPrefix + "checkpoints/latest")) >= 4);
         await harness.StopAsync();   // what SIGTERM does
 
         long stoppedAt = Step(await harness.ReadTextAsync(job.ArtifactPrefix + "checkpoints/latest"));
@@ -49,7 +51,7 @@ public sealed class JobWorkerTests(AzuriteFixture azurite)
         Assert.Equal(2, redelivered.DeliveryCount);   // abandoned at once, not left to its lock
         await redelivered.CompleteAsync(CancellationToken.None);
 
-        // The retry (same job id, a shorter run) resumes: it trains 2 steps and writes no early checkpoint again.
+        // The retry (same job id, a shorter run) resumes: it trains 2 steps and writes no checkpoint from before the stop.
         JobMessage retry = job with { Attempt = 2, OptionsJson = job.OptionsJson.Replace("run.maxSteps=400", $"run.maxSteps={stoppedAt + 2}") };
         await harness.Transport.SendAsync(retry, CancellationToken.None);
         harness.Start();
@@ -57,8 +59,13 @@ public sealed class JobWorkerTests(AzuriteFixture azurite)
         AssertSucceeded(outcome);
         Assert.Equal(stoppedAt + 2, outcome.Metrics["step"]);
         Assert.Contains(job.ArtifactPrefix + $"checkpoints/{CheckpointName(stoppedAt + 2)}.ckpt", outcome.Artifacts);
-        Assert.DoesNotContain(job.ArtifactPrefix + "checkpoints/step-000002.ckpt", outcome.Artifacts);
-        Assert.Equal(stoppedAt + 2, (await harness.ReadTextAsync(job.ArtifactPrefix + "metrics.jsonl")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.All(outcome.Artifacts.Where(a => a.EndsWith(".ckpt")), a => Assert.True(Step(Path.GetFileNameWithoutExtension(a)) > stoppedAt, a));
+        // The metrics log continues the first attempt's: steps rise strictly (no replayed rows) up to the new end.
+        long[] steps = [.. (await harness.ReadTextAsync(job.ArtifactPrefix + "metrics.jsonl")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64())];
+        Assert.Equal(1, steps[0]);
+        Assert.Equal(stoppedAt + 2, steps[^1]);
+        Assert.Equal(steps.Order(), steps.Distinct());
     }
 
     [Fact]
