@@ -23,6 +23,11 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [Description("local:<dir>, or blob:<connection string or blob service URI> (a URI uses DefaultAzureCredential).")]
         public string Store { get; init; } = "";
 
+        [CommandOption("--blob-checksum <ALGORITHM>")]
+        [Description("Per-request transfer checksum: auto (CRC64) or md5 (Azurite 3.35 does not acknowledge CRC64 bodies).")]
+        [DefaultValue("auto")]
+        public string BlobChecksum { get; init; } = "auto";
+
         [CommandOption("--queue <NAME>")]
         [Description("Jobs queue name; dead-lettered jobs of a Storage queue go to <NAME>-poison.")]
         [DefaultValue("jobs")]

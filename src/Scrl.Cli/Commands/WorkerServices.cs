@@ -1,5 +1,6 @@
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
+using Azure.Storage;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Scrl.Pipeline.Artifacts;
@@ -28,7 +29,7 @@ internal sealed class WorkerServices : IAsyncDisposable
     public static async Task<WorkerServices> CreateAsync(WorkerCommand.Settings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var services = new WorkerServices();
-        (services.Store, services.StoreDescription, string? blobConnection) = await OpenStoreAsync(settings.Store, cancellationToken);
+        (services.Store, services.StoreDescription, string? blobConnection) = await OpenStoreAsync(settings.Store, settings.BlobChecksum, cancellationToken);
         IJobOutcomeSink? queueOutcomes = null;
         switch (settings.Transport)
         {
@@ -68,7 +69,7 @@ internal sealed class WorkerServices : IAsyncDisposable
         _http.Dispose();
     }
 
-    private static async Task<(IArtifactStore Store, string Description, string? ConnectionString)> OpenStoreAsync(string store, CancellationToken cancellationToken)
+    private static async Task<(IArtifactStore Store, string Description, string? ConnectionString)> OpenStoreAsync(string store, string checksum, CancellationToken cancellationToken)
     {
         if (store.StartsWith("local:", StringComparison.Ordinal))
         {
@@ -79,7 +80,17 @@ internal sealed class WorkerServices : IAsyncDisposable
         {
             string target = store["blob:".Length..];
             bool isUri = Uri.TryCreate(target, UriKind.Absolute, out Uri? uri) && uri.Scheme is "https" or "http";
-            var options = isUri ? new BlobArtifactStoreOptions { ServiceUri = uri } : new BlobArtifactStoreOptions { ConnectionString = target };
+            var options = new BlobArtifactStoreOptions
+            {
+                ServiceUri = isUri ? uri : null,
+                ConnectionString = isUri ? null : target,
+                TransferChecksum = checksum switch
+                {
+                    "auto" => StorageChecksumAlgorithm.Auto,
+                    "md5" => StorageChecksumAlgorithm.MD5,
+                    _ => throw new ArgumentException($"--blob-checksum must be auto or md5, was '{checksum}'."),
+                },
+            };
             return (await BlobArtifactStore.CreateAsync(options, cancellationToken), isUri ? target : "blob (connection string)", isUri ? null : target);
         }
         throw new ArgumentException($"--store must be local:<dir> or blob:<connection string or URI>, was '{store}'.");

@@ -79,8 +79,9 @@ public sealed class PretrainJob : IDisposable
         long step = StepOf(position);
         AtomicFile.WriteAllBytes(Layout.Config, Encoding.UTF8.GetBytes(_configJson));
 
-        using var sinks = new CompositeMetricSink([new JsonlMetricSink(Layout.Metrics, resumeStep: step),
-                                                   new TensorBoardEventSink(Layout.TensorBoard, purgeStep: step)]);
+        // Rows up to the checkpoint's step are kept; anything logged after it belongs to the lost tail of the run.
+        using var sinks = new CompositeMetricSink([new JsonlMetricSink(Layout.Metrics, resumeStep: step + 1),
+                                                   new TensorBoardEventSink(Layout.TensorBoard, purgeStep: step + 1)]);
         var window = new MetricWindow();
         string? lastCheckpoint = null;
         int skipped = 0;

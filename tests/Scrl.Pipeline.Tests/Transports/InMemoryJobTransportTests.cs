@@ -35,12 +35,12 @@ public sealed class InMemoryJobTransportTests
     [Fact]
     public async Task RenewLock_KeepsJobInvisiblePastTheOriginalLock()
     {
-        var transport = new InMemoryJobTransport(TimeSpan.FromMilliseconds(300));
+        var transport = new InMemoryJobTransport(TimeSpan.FromSeconds(1));
         await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
         IReceivedJob job = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
         for (int i = 0; i < 4; i++)
         {
-            await Task.Delay(150);
+            await Task.Delay(400);
             await job.RenewLockAsync(CancellationToken.None);
         }
         Assert.Null(await transport.ReceiveAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None));

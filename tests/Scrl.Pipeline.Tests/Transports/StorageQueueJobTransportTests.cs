@@ -43,7 +43,7 @@ public sealed class StorageQueueJobTransportTests(AzuriteFixture azurite)
     [Fact]
     public async Task RenewLock_TracksTheNewPopReceipt_AndKeepsTheJobHidden()
     {
-        var (transport, _, _) = await NewQueueAsync(TimeSpan.FromSeconds(2));
+        var (transport, _, _) = await NewQueueAsync(TimeSpan.FromSeconds(3));   // renewed every second: 2 s of slack under load
         await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
         IReceivedJob job = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
         for (int i = 0; i < 3; i++)

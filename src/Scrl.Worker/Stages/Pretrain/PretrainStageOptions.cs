@@ -10,21 +10,19 @@ namespace Scrl.Worker.Stages.Pretrain;
 /// <c>scrl pretrain</c> takes them) and where the images are: a dataset folder in the artifact store
 /// (downloaded once per worker) or a path the worker can already read.
 /// </summary>
-public sealed record PretrainStageOptions
+/// <param name="Overrides"><c>dotted.key=value</c> config overrides.</param>
+/// <param name="DatasetPrefix">Store prefix of the dataset, e.g. <c>datasets/{hash}/coco/</c>.</param>
+/// <param name="DataSource">A local (or mounted) dataset path, instead of <paramref name="DatasetPrefix"/>.</param>
+/// <param name="Device"><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</param>
+// Positional with defaults: the JSON source generator keeps a parameter's default when the member is absent
+// (for init-only properties it would write null).
+public sealed record PretrainStageOptions(
+    string Preset,
+    IReadOnlyList<string>? Overrides = null,
+    string? DatasetPrefix = null,
+    string? DataSource = null,
+    string Device = "cpu")
 {
-    public string Preset { get; init; } = "";
-
-    public IReadOnlyList<string> Overrides { get; init; } = [];
-
-    /// <summary>Store prefix of the dataset, e.g. <c>datasets/{hash}/coco/</c>.</summary>
-    public string? DatasetPrefix { get; init; }
-
-    /// <summary>A local (or mounted) dataset path, instead of <see cref="DatasetPrefix"/>.</summary>
-    public string? DataSource { get; init; }
-
-    /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
-    public string Device { get; init; } = "cpu";
-
     /// <summary>Parses and checks the options, listing every problem; the config itself is checked by loading it.</summary>
     public static (PretrainStageOptions? Options, IReadOnlyList<string> Problems) Parse(string json)
     {
@@ -45,7 +43,7 @@ public sealed record PretrainStageOptions
             problems.Add("set exactly one of datasetPrefix and dataSource");
         if (options.DatasetPrefix is { } prefix && (!prefix.EndsWith('/') || !ArtifactName.IsValid(prefix[..^1])))
             problems.Add($"datasetPrefix '{prefix}' must be a valid artifact name ending in '/'");
-        if (options.Overrides.Any(o => o.StartsWith("data.source=", StringComparison.Ordinal)))
+        if ((options.Overrides ?? []).Any(o => o.StartsWith("data.source=", StringComparison.Ordinal)))
             problems.Add("data.source is set by the worker from datasetPrefix or dataSource; do not override it");
         if (problems.Count == 0)
         {
@@ -62,9 +60,10 @@ public sealed record PretrainStageOptions
     }
 
     /// <summary>The pretraining config with <c>data.source</c> pointed at <paramref name="dataRoot"/>.</summary>
-    public PretrainConfig LoadConfig(string dataRoot) => ConfigLoader.Load(Preset, [.. Overrides, $"data.source={dataRoot}"]);
+    public PretrainConfig LoadConfig(string dataRoot) => ConfigLoader.Load(Preset, [.. Overrides ?? [], $"data.source={dataRoot}"]);
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+                             RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(PretrainStageOptions))]
 internal sealed partial class PretrainStageOptionsJson : JsonSerializerContext;
