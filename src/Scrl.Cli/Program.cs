@@ -18,6 +18,10 @@ app.Configure(config =>
         .WithDescription("Pretrain a backbone with SCRL or BYOL (default: the demo preset on generated data, CPU).");
     config.AddCommand<ExportCommand>("export")
         .WithDescription("Export a checkpoint's backbone as a torchvision .pth and a detectron2 .pkl.");
+    config.AddCommand<FinetuneCommand>("finetune")
+        .WithDescription("Fine-tune Faster R-CNN R50-FPN on COCO or VOC from a pretrained backbone.");
+    config.AddCommand<EvaluateCommand>("evaluate")
+        .WithDescription("Score a COCO results json against instances json (pycocotools-exact bbox AP).");
     config.AddCommand<DoctorCommand>("doctor")
         .WithDescription("Report the torch backend, threads and CUDA availability.");
     config.AddBranch("bench", bench =>
