@@ -22,6 +22,10 @@ app.Configure(config =>
         .WithDescription("Export a checkpoint's backbone as a torchvision .pth and a detectron2 .pkl.");
     config.AddCommand<WorkerCommand>("worker")
         .WithDescription("Run stage jobs from a queue (memory, Azure Storage queue or Service Bus) until stopped.");
+    config.AddCommand<FinetuneCommand>("finetune")
+        .WithDescription("Fine-tune Faster R-CNN R50-FPN on COCO or VOC from a pretrained backbone.");
+    config.AddCommand<EvaluateCommand>("evaluate")
+        .WithDescription("Score a COCO results json against instances json (pycocotools-exact bbox AP).");
     config.AddCommand<DoctorCommand>("doctor")
         .WithDescription("Report the torch backend, threads and CUDA availability.");
     config.AddBranch("bench", bench =>

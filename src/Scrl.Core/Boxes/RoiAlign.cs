@@ -14,7 +14,7 @@ namespace Scrl.Core.Boxes;
 /// Wx [PW, W]: <c>out[r] = Wy[r] @ input[batch[r]] @ Wx[r]^T</c>. The weights are built with tensor ops for all
 /// RoIs at once; adaptive grids (<c>samplingRatio &lt;= 0</c>) use the largest grid and mask each RoI's extra samples.
 /// Memory: the RoIs' feature maps are gathered, R*C*H*W elements. That suits SCRL's 7x7 C5 maps; large maps
-/// with many RoIs want a windowed variant that gathers only the rows and columns each RoI touches.
+/// with many RoIs use <see cref="WindowedRoiAlign"/>, which gathers only the rows and columns each RoI touches.
 /// </remarks>
 public static class RoiAlign
 {
@@ -41,6 +41,20 @@ public static class RoiAlign
             return zeros([0, channels, outputHeight, outputWidth], input.dtype, input.device).MoveToOuterDisposeScope();
 
         var r = rois.detach().to(input.dtype, input.device);                      // [R, 5]
+        var (rowWeights, colWeights) = BinWeights(r, outputHeight, outputWidth, height, width, spatialScale, samplingRatio, aligned);   // [R, PH, H], [R, PW, W]
+
+        var features = input.index_select(0, r[.., 0].to(ScalarType.Int64));       // [R, C, H, W]
+        var pooledRows = matmul(rowWeights.unsqueeze(1), features);                // [R, C, PH, W]
+        var pooled = matmul(pooledRows, colWeights.transpose(1, 2).unsqueeze(1));  // [R, C, PH, PW]
+        return pooled.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-RoI bilinear bin weights along y and x, shared with <see cref="WindowedRoiAlign"/>.</summary>
+    /// <param name="r">RoIs [R, 5] in the feature dtype and device.</param>
+    /// <returns>Row weights [R, PH, H] and column weights [R, PW, W].</returns>
+    internal static (Tensor Rows, Tensor Cols) BinWeights(Tensor r, long outputHeight, long outputWidth, long height, long width,
+                                                         double spatialScale, int samplingRatio, bool aligned)
+    {
         double offset = aligned ? 0.5 : 0.0;
         var x1 = r[.., 1] * spatialScale - offset;                                 // [R] feature cells
         var y1 = r[.., 2] * spatialScale - offset;
@@ -55,14 +69,9 @@ public static class RoiAlign
         var binHeight = roiHeight / outputHeight;
         var gridWidth = samplingRatio > 0 ? full_like(binWidth, samplingRatio) : binWidth.ceil();   // [R]
         var gridHeight = samplingRatio > 0 ? full_like(binHeight, samplingRatio) : binHeight.ceil();
-
         var rowWeights = AxisWeights(y1, binHeight, gridHeight, MaxGrid(gridHeight, samplingRatio), outputHeight, height);   // [R, PH, H]
         var colWeights = AxisWeights(x1, binWidth, gridWidth, MaxGrid(gridWidth, samplingRatio), outputWidth, width);       // [R, PW, W]
-
-        var features = input.index_select(0, r[.., 0].to(ScalarType.Int64));       // [R, C, H, W]
-        var pooledRows = matmul(rowWeights.unsqueeze(1), features);                // [R, C, PH, W]
-        var pooled = matmul(pooledRows, colWeights.transpose(1, 2).unsqueeze(1));  // [R, C, PH, PW]
-        return pooled.MoveToOuterDisposeScope();
+        return (rowWeights, colWeights);
     }
 
     /// <summary>Length of the sample axis: the fixed ratio, or the largest adaptive grid (one host sync).</summary>

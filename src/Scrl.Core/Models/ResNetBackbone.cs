@@ -28,11 +28,14 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> layer3;
     private readonly nn.Module<Tensor, Tensor> layer4;
 
-    public ResNetBackbone(ResNetVariant variant) : base(nameof(ResNetBackbone))
+    /// <param name="variant">Depth.</param>
+    /// <param name="normLayer">Builds each normalisation layer from its channel count (torchvision's norm_layer):
+    /// null for BatchNorm2d; detectors pass FrozenBatchNorm2d or GroupNorm.</param>
+    public ResNetBackbone(ResNetVariant variant, Func<int, nn.Module<Tensor, Tensor>>? normLayer = null) : base(nameof(ResNetBackbone))
     {
         Variant = variant;
         // Only the children are kept; disposing the parent ResNet would dispose them too, so drop just fc.
-        var full = CreateTorchvisionResNet(variant);
+        var full = CreateTorchvisionResNet(variant, normLayer);
         var children = full.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
         children["fc"].Dispose();
         conv1 = children["conv1"];
@@ -98,12 +101,12 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
         return layer1.call(maxpool.call(relu.call(bn1.call(conv1.call(x)))));
     }
 
-    private static TorchSharp.Modules.ResNet CreateTorchvisionResNet(ResNetVariant variant) => variant switch
+    private static TorchSharp.Modules.ResNet CreateTorchvisionResNet(ResNetVariant variant, Func<int, nn.Module<Tensor, Tensor>>? normLayer) => variant switch
     {
-        ResNetVariant.ResNet18 => torchvision.models.resnet18(),
-        ResNetVariant.ResNet34 => torchvision.models.resnet34(),
-        ResNetVariant.ResNet50 => torchvision.models.resnet50(),
-        ResNetVariant.ResNet101 => torchvision.models.resnet101(),
+        ResNetVariant.ResNet18 => torchvision.models.resnet18(norm_layer: normLayer),
+        ResNetVariant.ResNet34 => torchvision.models.resnet34(norm_layer: normLayer),
+        ResNetVariant.ResNet50 => torchvision.models.resnet50(norm_layer: normLayer),
+        ResNetVariant.ResNet101 => torchvision.models.resnet101(norm_layer: normLayer),
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown ResNet variant"),
     };
 }

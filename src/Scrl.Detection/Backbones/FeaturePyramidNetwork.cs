@@ -1,0 +1,76 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Scrl.Detection.Backbones;
+
+// Shapes: N images, L levels, C_l input channels of level l, D output channels, H_l x W_l level sizes.
+
+/// <summary>Top-down feature pyramid with lateral 1x1 and output 3x3 convolutions, plus an optional max-pool level.</summary>
+/// <remarks>
+/// Mirrors torchvision ops/feature_pyramid_network.py FeaturePyramidNetwork (norm_layer=None) with
+/// LastLevelMaxPool. Keys: inner_blocks.{i}.0.*, layer_blocks.{i}.0.*.
+/// </remarks>
+public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, Tensor>, OrderedDictionary<string, Tensor>>
+{
+    /// <summary>Name of the extra level LastLevelMaxPool appends.</summary>
+    public const string PoolLevelName = "pool";
+
+    // Field names are the state-dict keys: never rename.
+    private readonly ModuleList<Sequential> inner_blocks;
+    private readonly ModuleList<Sequential> layer_blocks;
+    private readonly bool _addPoolLevel;
+
+    /// <param name="inChannels">C_l per input level, finest first.</param>
+    /// <param name="outChannels">D.</param>
+    /// <param name="addPoolLevel">Append "pool" = max_pool2d(last output, 1, stride 2), as LastLevelMaxPool does.</param>
+    public FeaturePyramidNetwork(IReadOnlyList<long> inChannels, long outChannels, bool addPoolLevel = true)
+        : base(nameof(FeaturePyramidNetwork))
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(inChannels.Count);
+        inner_blocks = new ModuleList<Sequential>();
+        layer_blocks = new ModuleList<Sequential>();
+        foreach (long c in inChannels)
+        {
+            inner_blocks.Add(nn.Sequential(Conv(c, outChannels, 1, 0)));
+            layer_blocks.Add(nn.Sequential(Conv(outChannels, outChannels, 3, 1)));
+        }
+        _addPoolLevel = addPoolLevel;
+        RegisterComponents();
+    }
+
+    /// <param name="input">Backbone levels, finest first: [N, C_l, H_l, W_l].</param>
+    /// <returns>Same names (plus "pool"), each [N, D, H_l, W_l]; "pool" is [N, D, ceil(H_L/2), ceil(W_L/2)].</returns>
+    public override OrderedDictionary<string, Tensor> forward(OrderedDictionary<string, Tensor> input)
+    {
+        if (input.Count != inner_blocks.Count)
+            throw new ArgumentException($"FPN built for {inner_blocks.Count} levels, got {input.Count}.", nameof(input));
+        var names = input.Keys.ToList();
+        var x = input.Values.ToList();
+        int last = x.Count - 1;
+        var lastInner = inner_blocks[last].call(x[last]);                                 // [N, D, H_L, W_L]
+        var results = new Tensor[x.Count];
+        results[last] = layer_blocks[last].call(lastInner);
+        for (int i = last - 1; i >= 0; i--)
+        {
+            var lateral = inner_blocks[i].call(x[i]);                                     // [N, D, H_i, W_i]
+            var topDown = F.interpolate(lastInner, size: [lateral.shape[2], lateral.shape[3]], mode: InterpolationMode.Nearest);
+            lastInner = lateral + topDown;
+            results[i] = layer_blocks[i].call(lastInner);
+        }
+        var output = new OrderedDictionary<string, Tensor>();
+        for (int i = 0; i < results.Length; i++) output.Add(names[i], results[i]);
+        if (_addPoolLevel) output.Add(PoolLevelName, F.max_pool2d(results[last], 1, 2, 0));
+        return output;
+    }
+
+    /// <summary>Conv with bias, initialised as torchvision's FPN does (kaiming_uniform a=1, bias 0).</summary>
+    private static Conv2d Conv(long inChannels, long outChannels, long kernel, long padding)
+    {
+        var conv = nn.Conv2d(inChannels, outChannels, kernel, padding: padding);
+        using var noGrad = no_grad();
+        nn.init.kaiming_uniform_(conv.weight, a: 1);
+        nn.init.zeros_(conv.bias);
+        return conv;
+    }
+}

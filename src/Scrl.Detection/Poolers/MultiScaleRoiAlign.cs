@@ -1,0 +1,68 @@
+using Scrl.Core.Boxes;
+using static TorchSharp.torch;
+
+namespace Scrl.Detection.Poolers;
+
+// Shapes: N images, R RoIs over the batch, C channels, S x S output, L pooled levels.
+
+/// <summary>RoIAlign from the FPN level each RoI's size maps to.</summary>
+/// <remarks>
+/// Mirrors torchvision ops/poolers.py MultiScaleRoIAlign (aligned=False, as torchvision's default). Scales are
+/// inferred on every call from the level sizes and the largest image size, never cached. Pooling uses
+/// <see cref="WindowedRoiAlign"/>, so large P2 maps with hundreds of RoIs stay small in memory. Not a module:
+/// it has no weights.
+/// </remarks>
+public sealed class MultiScaleRoiAlign
+{
+    /// <param name="featureNames">Levels to pool from, finest first ("0".."3" for R50-FPN).</param>
+    /// <param name="outputSize">S (7).</param>
+    /// <param name="samplingRatio">Samples per bin side (2).</param>
+    public MultiScaleRoiAlign(IReadOnlyList<string> featureNames, int outputSize = 7, int samplingRatio = 2)
+    {
+        if (featureNames.Count == 0) throw new ArgumentException("need at least one feature level", nameof(featureNames));
+        FeatureNames = featureNames;
+        OutputSize = outputSize;
+        SamplingRatio = samplingRatio;
+    }
+
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    public int OutputSize { get; }
+
+    public int SamplingRatio { get; }
+
+    /// <param name="features">Named levels [N, C, H_l, W_l].</param>
+    /// <param name="boxes">Per image [R_i, 4] xyxy px of the resized image.</param>
+    /// <param name="imageSizes">Resized (height, width) per image.</param>
+    /// <returns>[R, C, S, S], RoIs in image order.</returns>
+    public Tensor Pool(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> boxes, IReadOnlyList<(long Height, long Width)> imageSizes)
+    {
+        using var scope = NewDisposeScope();
+        var levels = FeatureNames.Select(name => features[name]).ToList();
+        var rois = cat(boxes.Select((b, i) => cat([full([b.shape[0], 1], i, b.dtype, b.device), b], 1)).ToList(), 0);   // [R, 5]
+        long maxHeight = imageSizes.Max(s => s.Height), maxWidth = imageSizes.Max(s => s.Width);
+        var scales = levels.Select(f => InferScale(f.shape[2], maxHeight)).ToList();
+        if (levels.Count == 1)
+            return WindowedRoiAlign.Apply(levels[0], rois, OutputSize, OutputSize, scales[0], SamplingRatio, aligned: false).MoveToOuterDisposeScope();
+
+        int minLevel = (int)-Math.Log2(scales[0]), maxLevel = (int)-Math.Log2(scales[^1]);
+        var mapper = new LevelMapper(minLevel, maxLevel);
+        var target = mapper.Map(rois.narrow(1, 1, 4));                                           // [R] level index
+        var result = zeros([rois.shape[0], levels[0].shape[1], OutputSize, OutputSize], levels[0].dtype, levels[0].device);   // [R, C, S, S]
+        for (int l = 0; l < levels.Count; l++)
+        {
+            var inLevel = nonzero(target.eq(l)).view(-1);                                        // [R_l]
+            if (inLevel.shape[0] == 0) continue;
+            var pooled = WindowedRoiAlign.Apply(levels[l], rois.index_select(0, inLevel), OutputSize, OutputSize, scales[l], SamplingRatio, aligned: false);
+            result.index_put_(pooled, new[] { inLevel });
+        }
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>torchvision's _infer_scale: the power of two nearest to level size / image size (float32 log2).</summary>
+    private static double InferScale(long levelSize, long imageSize)
+    {
+        float approx = (float)((double)levelSize / imageSize);
+        return Math.Pow(2, Math.Round(MathF.Log2(approx), MidpointRounding.ToEven));
+    }
+}

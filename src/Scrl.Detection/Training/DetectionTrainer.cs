@@ -1,0 +1,148 @@
+using Scrl.Core.Training.Checkpoints;
+using Scrl.Core.Training.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Scrl.Detection.Training;
+
+/// <summary>One optimizer step's outcome (host values only).</summary>
+public sealed record DetectionStepResult(long Step, double LearningRate, IReadOnlyDictionary<string, double> Losses, double Seconds);
+
+/// <summary>
+/// Fine-tunes a <see cref="FasterRcnn"/>: SGD with momentum and weight decay, warmup + step schedule, gradient
+/// accumulation up to <see cref="FinetuneOptions.ImagesPerStep"/>, checkpoints with momentum buffers and exact resume.
+/// </summary>
+/// <remarks>
+/// SGD is written out (torch.optim.SGD semantics, dampening 0) so that its momentum buffers are plain tensors
+/// that go into the checkpoint. Every random draw (batch order, flips, min-size choice, samplers) derives from
+/// (seed, step), so a resumed run repeats the draws an uninterrupted run would make.
+/// </remarks>
+public sealed class DetectionTrainer
+{
+    private const string MomentumPrefix = "optimizer.momentum.";
+
+    private readonly FasterRcnn _model;
+    private readonly DetectionDataset _data;
+    private readonly FinetuneOptions _options;
+    private readonly AspectRatioGroupedBatches _batches;
+    private readonly List<(string Name, Tensor Parameter)> _trainable;
+    private readonly Dictionary<string, Tensor> _momentum = [];
+
+    public DetectionTrainer(FasterRcnn model, DetectionDataset data, FinetuneOptions options)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")), nameof(options));
+        _model = model;
+        _data = data;
+        _options = options;
+        _batches = new AspectRatioGroupedBatches(data.Records.Select(r => r.Width >= r.Height).ToList(), options.ImagesPerDevice, options.Seed);
+        _trainable = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter)).ToList();
+        foreach (var (name, p) in _trainable) _momentum[name] = zeros_like(p).DetachFromDisposeScope();
+    }
+
+    /// <summary>Runs steps [<paramref name="startStep"/>, MaxSteps), checkpointing every CheckpointPeriod steps and at the end.</summary>
+    public void Run(long startStep, CheckpointStore? checkpoints, IMetricSink? metrics, IProgress<DetectionStepResult>? progress, CancellationToken cancellationToken)
+    {
+        _model.train();
+        for (long step = startStep; step < _options.MaxSteps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = Step(step);
+            metrics?.Write(step, new Dictionary<string, double>(result.Losses) { ["lr"] = result.LearningRate, ["time"] = result.Seconds });
+            progress?.Report(result);
+            bool last = step + 1 == _options.MaxSteps;
+            if (checkpoints is not null && ((step + 1) % _options.CheckpointPeriod == 0 || last))
+                checkpoints.Save(CheckpointTensors(), Meta(step + 1, result.Losses));
+        }
+        metrics?.Flush();
+    }
+
+    /// <summary>One optimizer step over <see cref="FinetuneOptions.AccumulationSteps"/> forward/backward passes.</summary>
+    public DetectionStepResult Step(long step)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        int accumulation = _options.AccumulationSteps;
+        var sums = new Dictionary<string, double>();
+        foreach (var (_, p) in _trainable) p.grad = null;
+        for (int micro = 0; micro < accumulation; micro++)
+        {
+            using var scope = NewDisposeScope();
+            long draw = step * accumulation + micro;                                       // global micro-batch index
+            var generator = new Generator((ulong)(_options.Seed * 1_000_003 + draw), CPU);
+            var (images, targets) = LoadBatch(draw, generator);
+            var losses = _model.Losses(images, targets, generator);
+            (losses.Total() / accumulation).backward();
+            foreach (var (k, v) in losses.ToHost()) sums[k] = sums.GetValueOrDefault(k) + v / accumulation;
+        }
+        double lr = _options.LearningRate * _options.LearningRateFactor(step);
+        ApplySgd(lr);
+        sums["loss"] = sums.Values.Sum();
+        return new DetectionStepResult(step, lr, sums, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+
+    /// <summary>Model state plus momentum buffers, for <see cref="CheckpointStore.Save"/>.</summary>
+    public IReadOnlyDictionary<string, Tensor> CheckpointTensors()
+    {
+        var tensors = new Dictionary<string, Tensor>(_model.state_dict());
+        foreach (var (name, buffer) in _momentum) tensors[MomentumPrefix + name] = buffer;
+        return tensors;
+    }
+
+    /// <summary>Restores model and momentum from a checkpoint written by <see cref="CheckpointTensors"/>; returns the step to continue from.</summary>
+    public long Restore(LoadedCheckpoint checkpoint)
+    {
+        var modelTensors = checkpoint.Tensors.Where(kv => !kv.Key.StartsWith(MomentumPrefix, StringComparison.Ordinal)).ToDictionary();
+        Scrl.Core.Interop.BackboneLoad.Into(_model, modelTensors);
+        using var noGrad = no_grad();
+        foreach (var (name, buffer) in _momentum)
+        {
+            if (!checkpoint.Tensors.TryGetValue(MomentumPrefix + name, out var saved))
+                throw new InvalidDataException($"checkpoint {checkpoint.Path} lacks momentum for '{name}'");
+            buffer.copy_(saved);
+        }
+        return checkpoint.Meta.Step;
+    }
+
+    private (List<Tensor> Images, List<DetectionTarget> Targets) LoadBatch(long draw, Generator generator)
+    {
+        int perEpoch = _batches.Epoch(0).Count;
+        int epoch = (int)(draw / perEpoch);
+        var batch = _batches.Epoch(epoch)[(int)(draw % perEpoch)];
+        var images = new List<Tensor>(batch.Length);
+        var targets = new List<DetectionTarget>(batch.Length);
+        foreach (int index in batch)
+        {
+            bool flip = rand(1, generator: generator).item<float>() < _options.HorizontalFlipProbability;
+            var (image, target) = _data.Load(index, flip);
+            images.Add(image);
+            targets.Add(target);
+        }
+        return (images, targets);
+    }
+
+    /// <summary>torch.optim.SGD (dampening 0, no Nesterov): buf = m * buf + (grad + wd * p); p -= lr * buf.</summary>
+    private void ApplySgd(double lr)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        foreach (var (name, p) in _trainable)
+        {
+            if (p.grad is null) continue;
+            var d = p.grad.add(p, alpha: _options.WeightDecay);
+            _momentum[name].mul_(_options.Momentum).add_(d);
+            p.add_(_momentum[name], alpha: -lr);
+        }
+    }
+
+    private CheckpointMeta Meta(long step, IReadOnlyDictionary<string, double> losses) => new()
+    {
+        Step = step,
+        Epoch = 0,
+        BatchInEpoch = 0,
+        Method = "faster-rcnn",
+        Backbone = "resnet-fpn",
+        ConfigHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(_options))),
+        CreatedUtc = DateTimeOffset.UtcNow,
+        Metrics = losses,
+    };
+}

@@ -1,0 +1,95 @@
+using Scrl.Core.Configuration;
+
+namespace Scrl.Detection.Training;
+
+/// <summary>Fine-tuning schedule and data settings (SCRL appendix, following detectron2's configs).</summary>
+public sealed record FinetuneOptions
+{
+    /// <summary>Learning rate at <see cref="ReferenceBatchSize"/> images per step; scaled linearly with <see cref="ImagesPerStep"/>.</summary>
+    public double BaseLearningRate { get; init; } = 0.02;
+
+    public int ReferenceBatchSize { get; init; } = 16;
+
+    /// <summary>Images per optimizer step (gradient accumulation fills it from <see cref="ImagesPerDevice"/>).</summary>
+    public int ImagesPerStep { get; init; } = 16;
+
+    /// <summary>Images per forward pass.</summary>
+    public int ImagesPerDevice { get; init; } = 2;
+
+    public long MaxSteps { get; init; } = 90_000;
+
+    /// <summary>Steps at which the learning rate is multiplied by <see cref="Gamma"/>.</summary>
+    public IReadOnlyList<long> LrSteps { get; init; } = [60_000, 80_000];
+
+    public double Gamma { get; init; } = 0.1;
+
+    public long WarmupSteps { get; init; } = 1000;
+
+    /// <summary>Learning-rate factor at step 0, rising linearly to 1 at <see cref="WarmupSteps"/>.</summary>
+    public double WarmupFactor { get; init; } = 0.001;
+
+    public double Momentum { get; init; } = 0.9;
+
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Training shortest sides, one drawn per image.</summary>
+    public IReadOnlyList<int> TrainMinSizes { get; init; } = [640, 672, 704, 736, 768, 800];
+
+    public int TestMinSize { get; init; } = 800;
+
+    public int MaxSize { get; init; } = 1333;
+
+    public double HorizontalFlipProbability { get; init; } = 0.5;
+
+    public long Seed { get; init; }
+
+    public long CheckpointPeriod { get; init; } = 5000;
+
+    /// <summary>Learning rate actually used: base * images per step / reference batch.</summary>
+    public double LearningRate => BaseLearningRate * ImagesPerStep / ReferenceBatchSize;
+
+    /// <summary>Forward passes accumulated per optimizer step.</summary>
+    public int AccumulationSteps => ImagesPerStep / ImagesPerDevice;
+
+    /// <summary>Every problem at once (never throws).</summary>
+    public IReadOnlyList<ValidationError> Validate(string path = "finetune")
+    {
+        var errors = new List<ValidationError>();
+        if (BaseLearningRate <= 0) errors.Add(new($"{path}.baseLearningRate", $"must be > 0, was {BaseLearningRate}"));
+        if (ImagesPerDevice <= 0) errors.Add(new($"{path}.imagesPerDevice", $"must be > 0, was {ImagesPerDevice}"));
+        if (ImagesPerStep <= 0 || ImagesPerDevice > 0 && ImagesPerStep % ImagesPerDevice != 0)
+            errors.Add(new($"{path}.imagesPerStep", $"must be a positive multiple of imagesPerDevice ({ImagesPerDevice}), was {ImagesPerStep}"));
+        if (MaxSteps <= 0) errors.Add(new($"{path}.maxSteps", $"must be > 0, was {MaxSteps}"));
+        if (LrSteps.Any(s => s <= 0 || s > MaxSteps) || !LrSteps.SequenceEqual(LrSteps.Order()))
+            errors.Add(new($"{path}.lrSteps", $"must be increasing and within (0, {MaxSteps}]"));
+        if (WarmupSteps < 0) errors.Add(new($"{path}.warmupSteps", $"must be >= 0, was {WarmupSteps}"));
+        if (WarmupFactor is <= 0 or > 1) errors.Add(new($"{path}.warmupFactor", $"must be in (0, 1], was {WarmupFactor}"));
+        if (TrainMinSizes.Count == 0 || TrainMinSizes.Any(s => s <= 0)) errors.Add(new($"{path}.trainMinSizes", "must be positive sizes"));
+        if (HorizontalFlipProbability is < 0 or > 1) errors.Add(new($"{path}.horizontalFlipProbability", "must be in [0, 1]"));
+        if (CheckpointPeriod <= 0) errors.Add(new($"{path}.checkpointPeriod", $"must be > 0, was {CheckpointPeriod}"));
+        return errors;
+    }
+
+    /// <summary>The appendix schedules: "1x" (COCO 90k), "0.5x" (COCO 45k) and "voc" (18k, shorter sides 480..800).</summary>
+    public static FinetuneOptions ForSchedule(string schedule) => schedule switch
+    {
+        "1x" => new FinetuneOptions(),
+        "0.5x" => new FinetuneOptions { MaxSteps = 45_000, LrSteps = [30_000, 40_000] },
+        "voc" => new FinetuneOptions
+        {
+            MaxSteps = 18_000,
+            LrSteps = [12_000, 16_000],
+            WarmupSteps = 100,
+            TrainMinSizes = [480, 512, 544, 576, 608, 640, 672, 704, 736, 768, 800],
+        },
+        _ => throw new ArgumentException($"unknown schedule '{schedule}'; expected 1x, 0.5x or voc", nameof(schedule)),
+    };
+
+    /// <summary>Multiplier of <see cref="LearningRate"/> at <paramref name="step"/>: linear warmup, then steps of gamma.</summary>
+    public double LearningRateFactor(long step)
+    {
+        double warmup = step >= WarmupSteps ? 1.0 : WarmupFactor + (1 - WarmupFactor) * step / WarmupSteps;
+        int decays = LrSteps.Count(s => step >= s);
+        return warmup * Math.Pow(Gamma, decays);
+    }
+}

@@ -1,0 +1,103 @@
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Scrl.Detection.Transform;
+
+// Shapes: N images, G boxes of one image, D detections of one image. Boxes xyxy px.
+
+/// <summary>Normalises, resizes and batches images (and their boxes); maps detections back to the original sizes.</summary>
+/// <remarks>
+/// Mirrors torchvision models/detection/transform.py GeneralizedRCNNTransform, including its resize arithmetic:
+/// scale = min(min_size / shortest, max_size / longest) in float32 (as reciprocal times size), output = floor(side * scale), bilinear with
+/// align_corners=False (recompute_scale_factor=True), and box ratios computed in float32.
+/// </remarks>
+public sealed class GeneralizedRcnnTransform
+{
+    public GeneralizedRcnnTransform(TransformOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MinSize.Count == 0) throw new ArgumentException("MinSize needs at least one size.", nameof(options));
+        Options = options;
+    }
+
+    public TransformOptions Options { get; }
+
+    /// <param name="images">Each [3, H_i, W_i] float in [0, 1].</param>
+    /// <param name="targets">Optional ground truth, boxes in each image's pixels; returned resized.</param>
+    /// <param name="generator">Draws the shortest side in training when several are configured; null uses the last (testing).</param>
+    public (ImageList Images, IReadOnlyList<DetectionTarget>? Targets) Apply(
+        IReadOnlyList<Tensor> images, IReadOnlyList<DetectionTarget>? targets, Generator? generator)
+    {
+        if (targets is not null && targets.Count != images.Count)
+            throw new ArgumentException($"{images.Count} images but {targets.Count} targets.", nameof(targets));
+        using var scope = NewDisposeScope();
+        var resized = new List<Tensor>(images.Count);
+        var resizedTargets = targets is null ? null : new List<DetectionTarget>(images.Count);
+        for (int i = 0; i < images.Count; i++)
+        {
+            var image = images[i];
+            if (image.dim() != 3 || image.shape[0] != 3)
+                throw new ArgumentException($"images[{i}] must be [3, H, W], got [{string.Join(", ", image.shape)}].", nameof(images));
+            int minSize = generator is null
+                ? Options.MinSize[^1]
+                : Options.MinSize[(int)randint(0, Options.MinSize.Count, [1], generator: generator).item<long>()];
+            var output = Resize(Normalize(image), minSize);                                    // [3, H', W']
+            resized.Add(output);
+            if (resizedTargets is not null)
+            {
+                var t = targets![i];
+                var boxes = ResizeBoxes(t.Boxes, (image.shape[1], image.shape[2]), (output.shape[1], output.shape[2]));
+                resizedTargets.Add(new DetectionTarget(boxes.MoveToOuterDisposeScope(), t.Labels));
+            }
+        }
+        var batch = Batch(resized).MoveToOuterDisposeScope();
+        var sizes = resized.Select(r => (r.shape[1], r.shape[2])).ToList();
+        return (new ImageList(batch, sizes), resizedTargets);
+    }
+
+    /// <summary>Maps detections from resized-image pixels back to original-image pixels.</summary>
+    /// <param name="boxes">[D, 4] in the resized image.</param>
+    public static Tensor Postprocess(Tensor boxes, (long Height, long Width) resizedSize, (long Height, long Width) originalSize) =>
+        ResizeBoxes(boxes, resizedSize, originalSize);
+
+    /// <summary>(image - mean) / std per channel.</summary>
+    private Tensor Normalize(Tensor image)
+    {
+        var mean = tensor(Options.ImageMean.ToArray(), image.dtype, image.device).view(-1, 1, 1);   // [3, 1, 1]
+        var std = tensor(Options.ImageStd.ToArray(), image.dtype, image.device).view(-1, 1, 1);
+        return (image - mean) / std;
+    }
+
+    /// <returns>[3, H', W'].</returns>
+    private Tensor Resize(Tensor image, int minSize)
+    {
+        long height = image.shape[1], width = image.shape[2];
+        // torch evaluates `size / tensor` as reciprocal(tensor) * size, in float32.
+        float scale = MathF.Min(1f / Math.Min(height, width) * minSize, 1f / Math.Max(height, width) * Options.MaxSize);
+        long outHeight = (long)Math.Floor(height * (double)scale);
+        long outWidth = (long)Math.Floor(width * (double)scale);
+        return F.interpolate(image.unsqueeze(0), size: [outHeight, outWidth], mode: InterpolationMode.Bilinear, align_corners: false)[0];
+    }
+
+    /// <summary>Scales xyxy boxes by float32 (new / old) ratios, as torchvision's resize_boxes.</summary>
+    private static Tensor ResizeBoxes(Tensor boxes, (long Height, long Width) from, (long Height, long Width) to)
+    {
+        float ratioHeight = to.Height / (float)from.Height;
+        float ratioWidth = to.Width / (float)from.Width;
+        var ratios = tensor(new[] { ratioWidth, ratioHeight, ratioWidth, ratioHeight }, boxes.dtype, boxes.device);   // [4]
+        return boxes * ratios;
+    }
+
+    /// <summary>Zero-pads every image to the largest height and width, rounded up to SizeDivisible.</summary>
+    /// <returns>[N, 3, H, W].</returns>
+    private Tensor Batch(IReadOnlyList<Tensor> images)
+    {
+        long divisor = Options.SizeDivisible;
+        long height = (images.Max(i => i.shape[1]) + divisor - 1) / divisor * divisor;
+        long width = (images.Max(i => i.shape[2]) + divisor - 1) / divisor * divisor;
+        var batch = zeros([images.Count, 3, height, width], images[0].dtype, images[0].device);
+        for (int i = 0; i < images.Count; i++)
+            batch[i, .., ..(int)images[i].shape[1], ..(int)images[i].shape[2]].copy_(images[i]);
+        return batch;
+    }
+}
