@@ -14,7 +14,7 @@ public static class AtomicFile
         string temp = TempPathFor(path);
         try
         {
-            using (var stream = OpenTemp(temp, useAsync: false))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
@@ -36,11 +36,11 @@ public static class AtomicFile
         string temp = TempPathFor(path);
         try
         {
-            await using (var stream = OpenTemp(temp, useAsync: true))
+            // Large files (shards) start reaching the disk while still being written; see WritebackFileStream.
+            await using (var stream = new WritebackFileStream(File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
             {
                 await writeAsync(stream, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
+                await stream.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
             }
             cancellationToken.ThrowIfCancellationRequested();
             File.Move(temp, path, overwrite: true);
@@ -66,7 +66,4 @@ public static class AtomicFile
         // A unique name per writer, so two processes racing on one target never share a temporary file.
         return Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
     }
-
-    private static FileStream OpenTemp(string temp, bool useAsync) =>
-        new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync);
 }

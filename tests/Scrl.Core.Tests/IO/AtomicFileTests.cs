@@ -63,6 +63,31 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public async Task WriteAsync_LargerThanWritebackStep_WritesEverythingInOrder()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("shard.tar");
+        var expected = new byte[3 * WritebackFileStream.WritebackBytes + 12345];   // several background fsyncs
+        new Random(3).NextBytes(expected);
+
+        await AtomicFile.WriteAsync(path, async (s, ct) =>
+        {
+            for (int offset = 0; offset < expected.Length; offset += 700_001)   // odd pieces, sync and async
+            {
+                var piece = expected.AsMemory(offset, Math.Min(700_001, expected.Length - offset));
+                if (offset % 2 == 0) await s.WriteAsync(piece, ct);
+                else WriteSync(s, piece);
+            }
+        });
+
+        byte[] written = await File.ReadAllBytesAsync(path);
+        Assert.True(expected.AsSpan().SequenceEqual(written));
+        Assert.Equal([path], Directory.GetFiles(temp.Path));
+
+        static void WriteSync(Stream stream, ReadOnlyMemory<byte> piece) => stream.Write(piece.Span);
+    }
+
+    [Fact]
     public void Write_MissingFolder_ThrowsNamingIt()
     {
         using var temp = new TempDirectory();

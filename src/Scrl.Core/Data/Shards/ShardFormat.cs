@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.Globalization;
 
 namespace Scrl.Core.Data.Shards;
@@ -22,8 +21,6 @@ public static class ShardFormat
 
     /// <summary>Two zero blocks end a tar archive.</summary>
     public const int EndOfArchiveBytes = 2 * BlockSize;
-
-    private const UnixFileMode ReadWriteReadRead = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>Shard file name of shard <paramref name="index"/>: <c>shard-000123.tar</c>.</summary>
     public static string ShardName(int index) => $"shard-{index.ToString("D6", CultureInfo.InvariantCulture)}.tar";
@@ -52,16 +49,4 @@ public static class ShardFormat
 
     /// <summary>Bytes a member of <paramref name="length"/> bytes takes in a ustar archive: header plus padded data.</summary>
     public static long EntryBytes(long length) => BlockSize + (length + BlockSize - 1) / BlockSize * BlockSize;
-
-    /// <summary>A regular-file ustar entry with fixed metadata: mtime 0, uid/gid 0, no owner names, mode 0644.</summary>
-    public static UstarTarEntry Entry(string name, Stream data) => new(TarEntryType.RegularFile, name)
-    {
-        DataStream = data,
-        ModificationTime = DateTimeOffset.UnixEpoch,
-        Uid = 0,
-        Gid = 0,
-        UserName = "",
-        GroupName = "",
-        Mode = ReadWriteReadRead,
-    };
 }

@@ -1,5 +1,5 @@
-using System.Formats.Tar;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using Scrl.Core.Data.Datasets;
 
 namespace Scrl.Core.Data.Shards;
@@ -9,7 +9,8 @@ namespace Scrl.Core.Data.Shards;
 /// Samples keep the dataset's record order and are keyed by position; image bytes are copied unchanged.
 /// </summary>
 /// <remarks>
-/// Streams: at most one image and one annotation are in memory at a time, and each shard is hashed as it is written.
+/// Streams: images go from their files into a shard's two 1 MiB chunks (<see cref="ShardTarWriter"/>), which are hashed
+/// and written while the next samples are read; annotation json is serialized a batch ahead (<see cref="AnnotationJsonAhead"/>).
 /// Shards go to an <see cref="IShardSink"/>, which makes each one visible only when complete (a local
 /// <see cref="ShardFolder"/>, or a blob store in the pipeline), and the index is written last, so a set with an
 /// index is always whole. Validate the dataset first: a missing image or unknown category stops the write.
@@ -65,39 +66,48 @@ public static class ShardWriter
                                                                            int first, long targetBytes, Stream output, Action<int, long>? sampleDone,
                                                                            CancellationToken ct)
     {
-        using var hashing = new HashingWriteStream(output);
+        await using var tar = new ShardTarWriter(output, ct);
+        await using var annotations = new AnnotationJsonAhead(dataset, categories, first, ct);
         long planned = ShardFormat.EndOfArchiveBytes;
         int next = first;
-        await using (var tar = new TarWriter(hashing, TarEntryFormat.Ustar, leaveOpen: true))
+        for (; next < dataset.Records.Count; next++)
         {
-            for (; next < dataset.Records.Count; next++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var record = dataset.Records[next];
-                string key = ShardFormat.Key(next, dataset.Records.Count);
-                byte[] json = JsonSerializer.SerializeToUtf8Bytes(ShardAnnotation.Of(record, categories), ShardJsonContext.Default.ShardAnnotation);
-                await using var image = OpenImage(record);
-                long sampleBytes = ShardFormat.EntryBytes(image.Length) + ShardFormat.EntryBytes(json.Length);
-                if (next > first && planned + sampleBytes > targetBytes) break;
+            ct.ThrowIfCancellationRequested();
+            var record = dataset.Records[next];
+            string key = ShardFormat.Key(next, dataset.Records.Count);
+            string imageName = $"{key}.{ShardFormat.ImageExtension(record.ImagePath)}";
+            byte[] json = await annotations.NextAsync().ConfigureAwait(false);
+            using var image = OpenImage(record, out long imageBytes);
+            long sampleBytes = ShardFormat.EntryBytes(imageBytes) + ShardFormat.EntryBytes(json.Length);
+            if (next > first && planned + sampleBytes > targetBytes) break;
 
-                await tar.WriteEntryAsync(ShardFormat.Entry($"{key}.{ShardFormat.ImageExtension(record.ImagePath)}", image), ct).ConfigureAwait(false);
-                using var jsonStream = new MemoryStream(json, writable: false);
-                await tar.WriteEntryAsync(ShardFormat.Entry($"{key}.{ShardFormat.AnnotationExtension}", jsonStream), ct).ConfigureAwait(false);
-                planned += sampleBytes;
-                sampleDone?.Invoke(next + 1, planned - ShardFormat.EndOfArchiveBytes);
-            }
+            await tar.AddFileAsync(imageName, image, imageBytes, record.ImagePath).ConfigureAwait(false);
+            await tar.AddAsync($"{key}.{ShardFormat.AnnotationExtension}", json).ConfigureAwait(false);
+            planned += sampleBytes;
+            sampleDone?.Invoke(next + 1, planned - ShardFormat.EndOfArchiveBytes);
         }
-        await hashing.FlushAsync(ct).ConfigureAwait(false);
-        if (hashing.BytesWritten != planned)   // our size accounting is what keeps shards under the target
-            throw new InvalidOperationException($"Shard {name}: wrote {hashing.BytesWritten} bytes, planned {planned}.");
-        return (new ShardInfo(name, ShardFormat.Key(first, dataset.Records.Count), next - first, hashing.BytesWritten, hashing.FinishHash()), next);
+        var (bytes, sha256) = await tar.FinishAsync().ConfigureAwait(false);
+        if (bytes != planned)   // our size accounting is what keeps shards under the target
+            throw new InvalidOperationException($"Shard {name}: wrote {bytes} bytes, planned {planned}.");
+        return (new ShardInfo(name, ShardFormat.Key(first, dataset.Records.Count), next - first, bytes, sha256), next);
     }
 
-    private static FileStream OpenImage(DatasetRecord record)
+    // One handle per image, read with positioned reads straight into the shard's chunk (no stream, no extra copy).
+    private static SafeFileHandle OpenImage(DatasetRecord record, out long length)
     {
         try
         {
-            return new FileStream(record.ImagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+            var handle = File.OpenHandle(record.ImagePath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            try
+            {
+                length = RandomAccess.GetLength(handle);
+                return handle;
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,0 +1,111 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using Scrl.Core.Data.Shards;
+using Scrl.Core.Tests.Support;
+
+namespace Scrl.Core.Tests.Data.Shards;
+
+/// <summary>The hand-built tar writer against System.Formats.Tar, the reference it must match byte for byte.</summary>
+public sealed class ShardTarWriterTests
+{
+    [Theory]
+    [InlineData("000000.jpg", 0)]
+    [InlineData("000001.json", 1)]
+    [InlineData("0000000123.png", 511)]
+    [InlineData("999999.jpg", 512)]
+    [InlineData("999999.json", 513)]
+    [InlineData("123456.jpg", 3_000_001)]
+    public void Header_MatchesTarWriter(string name, int size)
+    {
+        Span<byte> header = stackalloc byte[ShardFormat.BlockSize];
+        UstarHeader.Write(header, name, size);
+
+        Assert.Equal(Convert.ToHexString(Reference([(name, new byte[size])]).AsSpan(0, ShardFormat.BlockSize)), Convert.ToHexString(header));
+    }
+
+    [Fact]
+    public void Header_LongestNameAndLargestSize_FillTheirFields()
+    {
+        var header = new byte[ShardFormat.BlockSize];
+        string name = new('k', UstarHeader.MaxNameBytes);
+        UstarHeader.Write(header, name, UstarHeader.MaxSize);
+
+        Assert.Equal(name, System.Text.Encoding.ASCII.GetString(header, 0, UstarHeader.MaxNameBytes));
+        Assert.Equal("77777777777\0", System.Text.Encoding.ASCII.GetString(header, 124, 12));
+        Assert.Throws<ArgumentException>(() => UstarHeader.Write(header, name + "k", 1));
+        Assert.Throws<ArgumentException>(() => UstarHeader.Write(header, "bild-ä.jpg", 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => UstarHeader.Write(header, "big.jpg", UstarHeader.MaxSize + 1));
+    }
+
+    [Fact]
+    public async Task Archive_MembersAcrossChunkBoundaries_MatchesTarWriterAndItsHash()
+    {
+        using var temp = new TempDirectory();
+        var random = new Random(7);
+        var members = new List<(string Name, byte[] Data, string? Path)>();
+        for (int i = 0; i < 40; i++)   // ~6 MiB: several 1 MiB chunks, members straddling them
+        {
+            var data = new byte[random.Next(0, 300_000)];
+            random.NextBytes(data);
+            string? path = i % 2 == 0 ? temp.File($"{i}.bin") : null;
+            if (path is not null) await File.WriteAllBytesAsync(path, data);
+            members.Add(($"{i:D6}.{(path is null ? "json" : "jpg")}", data, path));
+        }
+
+        using var output = new MemoryStream();
+        (long Bytes, string Sha256) result;
+        await using (var tar = new ShardTarWriter(output, CancellationToken.None))
+        {
+            foreach (var (name, data, path) in members)
+            {
+                if (path is null)
+                {
+                    await tar.AddAsync(name, data);
+                    continue;
+                }
+                using var file = File.OpenHandle(path);
+                await tar.AddFileAsync(name, file, data.Length, path);
+            }
+            result = await tar.FinishAsync();
+        }
+
+        byte[] expected = Reference(members.Select(m => (m.Name, m.Data)));
+        Assert.True(expected.AsSpan().SequenceEqual(output.ToArray()), "archive differs from TarWriter's");
+        Assert.Equal(expected.Length, result.Bytes);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected)), result.Sha256);
+    }
+
+    [Fact]
+    public async Task AddFile_FileShorterThanPromised_Throws()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("short.jpg");
+        await File.WriteAllBytesAsync(path, new byte[100]);
+        using var file = File.OpenHandle(path);
+        await using var tar = new ShardTarWriter(Stream.Null, CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(async () => await tar.AddFileAsync("000000.jpg", file, 200, path));
+        Assert.Contains(path, e.Message);
+    }
+
+    // What the writer used before: System.Formats.Tar with the shard format's fixed metadata.
+    private static byte[] Reference(IEnumerable<(string Name, byte[] Data)> members)
+    {
+        using var output = new MemoryStream();
+        using (var tar = new TarWriter(output, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            foreach (var (name, data) in members)
+                tar.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, name)
+                {
+                    DataStream = new MemoryStream(data),
+                    ModificationTime = DateTimeOffset.UnixEpoch,
+                    Uid = 0,
+                    Gid = 0,
+                    UserName = "",
+                    GroupName = "",
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                });
+        }
+        return output.ToArray();
+    }
+}
