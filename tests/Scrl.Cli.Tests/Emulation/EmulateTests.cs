@@ -99,15 +99,15 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
         using (HttpResponseMessage missingCancel = await emulator.Http.PostAsync("api/runs/run-nobody/cancel", null))
             Assert.Equal(HttpStatusCode.NotFound, missingCancel.StatusCode);
 
-        foreach (string id in new[] { "..%2F..%2Fsecrets", "..", "Run-1", "a%00b", new string('a', 64) })
+        foreach (string id in new[] { "..%2F..%2Fsecrets", "Run-1", "run%2F..", new string('a', 64) })
         {
             using HttpResponseMessage rejected = await emulator.Http.GetAsync($"api/runs/{id}");
-            Assert.True(rejected.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{id}: {rejected.StatusCode}");
-            if (rejected.StatusCode == HttpStatusCode.BadRequest)
-                Assert.Equal("$.id", (await ReadAsync(rejected)).GetProperty("errors")[0].GetProperty("path").GetString());
+            Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+            Assert.Equal("$.id", (await ReadAsync(rejected)).GetProperty("errors")[0].GetProperty("path").GetString());
         }
-        using HttpResponseMessage traversal = await emulator.Http.GetAsync("api/runs/..%2F..%2Fsecrets");
-        Assert.Equal(HttpStatusCode.BadRequest, traversal.StatusCode);
+        // Kestrel refuses a NUL in the path before routing; nothing reaches the API either way.
+        using HttpResponseMessage nul = await emulator.Http.GetAsync("api/runs/a%00b");
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
     }
 
     private string RunSpec(string runId, int maxSteps, int checkpointEvery) => $$"""
