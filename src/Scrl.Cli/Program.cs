@@ -20,6 +20,8 @@ app.Configure(config =>
         .WithDescription("Pretrain a backbone with SCRL or BYOL (default: the demo preset on generated data, CPU).");
     config.AddCommand<ExportCommand>("export")
         .WithDescription("Export a checkpoint's backbone as a torchvision .pth and a detectron2 .pkl.");
+    config.AddCommand<EmulateCommand>("emulate")
+        .WithDescription("Run the cloud pipeline locally: Azurite, durable orchestrators, the HTTP API and worker processes.");
     config.AddCommand<WorkerCommand>("worker")
         .WithDescription("Run stage jobs from a queue (memory, Azure Storage queue or Service Bus) until stopped.");
     config.AddCommand<FinetuneCommand>("finetune")

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Scrl.Cli.Stages;
 using Scrl.Pipeline.Jobs;
 using Scrl.Worker;
 using Scrl.Worker.Stages;
@@ -59,6 +60,21 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [DefaultValue("work")]
         public string WorkDirectory { get; init; } = "work";
 
+        [CommandOption("--lock-duration <SECONDS>")]
+        [Description("Storage queue message lock; the heartbeat renews it, and a crashed worker's job returns after it.")]
+        [DefaultValue(300)]
+        public int LockDurationSeconds { get; init; } = 300;
+
+        [CommandOption("--claim-lease <SECONDS>")]
+        [Description("Lease of a job's blob claim (15-60); a crashed worker's claim frees after it.")]
+        [DefaultValue(60)]
+        public int ClaimLeaseSeconds { get; init; } = 60;
+
+        [CommandOption("--heartbeat <SECONDS>")]
+        [Description("How often the message lock is renewed and progress reported.")]
+        [DefaultValue(20)]
+        public int HeartbeatSeconds { get; init; } = 20;
+
         [CommandOption("--enqueue <JOB_JSON>")]
         [Description("A JobMessage JSON file to post before starting (repeatable); how a memory transport gets work.")]
         public string[] Enqueue { get; init; } = [];
@@ -84,8 +100,15 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
             Concurrency = settings.Concurrency,
             MaxDeliveries = settings.MaxDeliveries,
             WorkDirectory = Path.GetFullPath(settings.WorkDirectory),
+            ClaimLease = TimeSpan.FromSeconds(settings.ClaimLeaseSeconds),
+            ClaimHeldRetryDelay = TimeSpan.FromSeconds(Math.Min(60, settings.ClaimLeaseSeconds)),
+            HeartbeatInterval = TimeSpan.FromSeconds(settings.HeartbeatSeconds),
         };
-        IStageRunner[] runners = [new PretrainStageRunner(TimeSpan.FromSeconds(5), loggers)];
+        IStageRunner[] runners =
+        [
+            new ShardStageRunner(loggers.CreateLogger<ShardStageRunner>()),
+            new PretrainStageRunner(TimeSpan.FromSeconds(5), loggers),
+        ];
         var worker = new JobWorker(services.Transport, services.Store, services.Outcomes, runners, options, loggers.CreateLogger<JobWorker>());
         loggers.CreateLogger<WorkerCommand>().LogInformation("Worker on {Transport} queue {Queue}, store {Store}; Ctrl+C or SIGTERM stops it",
                                                              settings.Transport, settings.Queue, services.StoreDescription);

@@ -39,7 +39,7 @@ internal sealed class WorkerServices : IAsyncDisposable
             case "queue":
                 QueueServiceClient queues = QueueService(settings.QueueAccount ?? blobConnection
                     ?? throw new ArgumentException("--transport queue needs --queue-account (or a blob: store with a connection string)."));
-                var transport = StorageQueueJobTransport.Create(queues, settings.Queue, new StorageQueueJobTransportOptions(),
+                var transport = StorageQueueJobTransport.Create(queues, settings.Queue, new StorageQueueJobTransportOptions { LockDuration = TimeSpan.FromSeconds(settings.LockDurationSeconds) },
                                                                 loggers.CreateLogger<StorageQueueJobTransport>());
                 await transport.CreateIfNotExistsAsync(cancellationToken);
                 QueueClient outcomes = queues.GetQueueClient(settings.OutcomesQueue);

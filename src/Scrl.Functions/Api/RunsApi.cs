@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Scrl.Pipeline.Api;
 using Scrl.Pipeline.Orchestration;
 using Scrl.Pipeline.Specs;
 
@@ -42,7 +43,7 @@ public sealed class RunsApi(TimeProvider clock, ILogger<RunsApi> log)
         return await client.CreateCheckStatusResponseAsync(request, runId, cancellationToken);
     }
 
-    /// <summary><c>GET /api/runs/{id}</c>: 200 with <see cref="RunStatus"/>, or 404.</summary>
+    /// <summary><c>GET /api/runs/{id}</c>: 200 with <see cref="Pipeline.Api.RunStatus"/>, or 404.</summary>
     [Function("GetRun")]
     public async Task<HttpResponseData> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}")] HttpRequestData request,
@@ -53,7 +54,7 @@ public sealed class RunsApi(TimeProvider clock, ILogger<RunsApi> log)
         OrchestrationMetadata? instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         return instance is null
             ? await ApiResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"no run '{id}'", cancellationToken)
-            : await ApiResponses.JsonAsync(request, HttpStatusCode.OK, RunStatus.From(instance), cancellationToken);
+            : await ApiResponses.JsonAsync(request, HttpStatusCode.OK, StatusMapping.ToRunStatus(instance), cancellationToken);
     }
 
     /// <summary><c>POST /api/runs/{id}/cancel</c> with an optional <c>{"reason": "..."}</c>: 202 once the request is

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Scrl.Pipeline.Api;
 using Scrl.Pipeline.Orchestration;
 using Scrl.Pipeline.Specs;
 
@@ -37,7 +38,7 @@ public sealed class SweepsApi(TimeProvider clock, ILogger<SweepsApi> log)
         return await client.CreateCheckStatusResponseAsync(request, sweepId, cancellationToken);
     }
 
-    /// <summary><c>GET /api/sweeps/{id}</c>: 200 with <see cref="SweepStatus"/>, or 404.</summary>
+    /// <summary><c>GET /api/sweeps/{id}</c>: 200 with <see cref="Pipeline.Api.SweepStatus"/>, or 404.</summary>
     [Function("GetSweep")]
     public async Task<HttpResponseData> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "sweeps/{id}")] HttpRequestData request,
@@ -48,6 +49,6 @@ public sealed class SweepsApi(TimeProvider clock, ILogger<SweepsApi> log)
         OrchestrationMetadata? instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         return instance is null
             ? await ApiResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"no sweep '{id}'", cancellationToken)
-            : await ApiResponses.JsonAsync(request, HttpStatusCode.OK, SweepStatus.From(instance), cancellationToken);
+            : await ApiResponses.JsonAsync(request, HttpStatusCode.OK, StatusMapping.ToSweepStatus(instance), cancellationToken);
     }
 }

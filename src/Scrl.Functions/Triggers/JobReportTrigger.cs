@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -24,23 +23,9 @@ public sealed class JobReportTrigger(ILogger<JobReportTrigger> log)
         CancellationToken cancellationToken)
     {
         JobReport report = JobJson.DeserializeReport(Encoding.UTF8.GetBytes(body));
-        switch (report)
-        {
-            case { Kind: JobReportKind.Outcome, Outcome: { } outcome }:
-                await client.RaiseEventAsync(report.RunId, EventNames.JobCompletedFor(report.JobId), outcome, cancellationToken);
-                log.LogInformation("Run {RunId}: job {JobId} attempt {Attempt} ended {Status}", report.RunId, report.JobId, report.Attempt, outcome.Status);
-                break;
-            case { Kind: JobReportKind.Progress, Progress: { } progress }:
-                await client.RaiseEventAsync(report.RunId, EventNames.JobProgressFor(report.JobId), ToEvent(progress), cancellationToken);
-                break;
-            default:
-                throw new JsonException($"Job report for {report.JobId} of kind {report.Kind} carries no {report.Kind.ToString().ToLowerInvariant()}.");
-        }
+        JobEvent raised = JobReportEvents.From(report);
+        await client.RaiseEventAsync(raised.InstanceId, raised.Name, raised.Payload, cancellationToken);
+        if (report.Outcome is { } outcome)
+            log.LogInformation("Run {RunId}: job {JobId} attempt {Attempt} ended {Status}", report.RunId, report.JobId, report.Attempt, outcome.Status);
     }
-
-    /// <summary>The worker's heartbeat as the orchestrator's progress event: the training loss is the
-    /// <c>loss</c> metric when the stage trains.</summary>
-    internal static Pipeline.Orchestration.JobProgress ToEvent(Pipeline.Jobs.JobProgress progress) =>
-        new(progress.JobId, progress.Step, progress.TotalSteps,
-            progress.Metrics.TryGetValue("loss", out double loss) ? loss : null, Eta: null);
 }

@@ -8,6 +8,10 @@ public static class RunIds
     /// <summary><c>run-20250102-030405-1a2b3c4d</c>: UTC start time plus 8 hex digits of <paramref name="entropy"/>.</summary>
     public static string New(DateTimeOffset now, Guid entropy) => Make("run", now, entropy);
 
+    /// <summary>True when <paramref name="id"/> can be a run or sweep id (<c>[a-z0-9-]{1,63}</c>): what the HTTP
+    /// APIs check before they look an id up, so no path-like id reaches storage.</summary>
+    public static bool IsValid(string? id) => id is not null && RunSpec.RunIdPattern().IsMatch(id);
+
     /// <summary><c>sweep-20250102-030405-1a2b3c4d</c>.</summary>
     public static string NewSweep(DateTimeOffset now, Guid entropy) => Make("sweep", now, entropy);
 

@@ -1,5 +1,6 @@
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
+using Scrl.Cli.Emulation;
 
 namespace Scrl.Pipeline.Tests.Azurite;
 

@@ -1,3 +1,5 @@
+using Scrl.Cli.Emulation;
+
 namespace Scrl.Pipeline.Tests.Azurite;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             (_azurite, Endpoints) = (container, container.Endpoints);
             return;
         }
-        AzuriteNodeProcess process = await AzuriteNodeProcess.StartAsync(startup.Token);
+        AzuriteProcess process = await AzuriteProcess.StartAsync(dataDirectory: null, startup.Token);
         (_azurite, Endpoints) = (process, process.Endpoints);
     }
 

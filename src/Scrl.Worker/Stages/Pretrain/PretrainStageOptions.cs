@@ -1,14 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Scrl.Core.Configuration;
+using Scrl.Core.Data.Shards;
 using Scrl.Pipeline.Artifacts;
+using Scrl.Pipeline.Orchestration;
+using Scrl.Pipeline.Specs;
 
 namespace Scrl.Worker.Stages.Pretrain;
 
 /// <summary>
 /// The <c>OptionsJson</c> of a pretrain job: a preset plus <c>dotted.key=value</c> overrides (as
 /// <c>scrl pretrain</c> takes them) and where the images are: a dataset folder in the artifact store
-/// (downloaded once per worker) or a path the worker can already read.
+/// (downloaded once per worker) or a path the worker can already read. A run orchestration posts
+/// <see cref="StageJobOptions.Pretrain"/> instead; <see cref="Parse"/> reads both.
 /// </summary>
 /// <param name="Overrides"><c>dotted.key=value</c> config overrides.</param>
 /// <param name="DatasetPrefix">Store prefix of the dataset, e.g. <c>datasets/{hash}/coco/</c>.</param>
@@ -29,7 +33,9 @@ public sealed record PretrainStageOptions(
         PretrainStageOptions? options;
         try
         {
-            options = JsonSerializer.Deserialize(json, PretrainStageOptionsJson.Default.PretrainStageOptions);
+            options = IsOrchestratorForm(json)
+                ? FromRun(JsonSerializer.Deserialize<StageJobOptions.Pretrain>(json, SpecJson.Options))
+                : JsonSerializer.Deserialize(json, PretrainStageOptionsJson.Default.PretrainStageOptions);
         }
         catch (JsonException ex)
         {
@@ -57,6 +63,29 @@ public sealed record PretrainStageOptions(
             }
         }
         return (problems.Count == 0 ? options : null, problems);
+    }
+
+    /// <summary>
+    /// A run's pretrain stage as worker options: the spec's method and backbone, then its overrides, reading the
+    /// shard set the shard stage wrote (its artifacts are the set's files, <c>index.json</c> among them).
+    /// </summary>
+    public static PretrainStageOptions? FromRun(StageJobOptions.Pretrain? run)
+    {
+        if (run is null) return null;
+        string? index = run.Shards.FirstOrDefault(a => a.EndsWith("/" + ShardFormat.IndexName, StringComparison.Ordinal));
+        return new PretrainStageOptions(
+            run.Preset,
+            [$"method={run.Method}", $"network.backbone={run.Backbone}", $"data.format={DataFormat.Shards}",
+             .. run.Overrides.Select(o => $"{o.Key}={o.Value}")],
+            // Without an index the options fail validation below ("set exactly one of ..."), naming the problem.
+            DatasetPrefix: index?[..^ShardFormat.IndexName.Length]);
+    }
+
+    // The orchestrator's form lists the shard stage's artifacts; the direct form never has that key.
+    private static bool IsOrchestratorForm(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("shards", out _);
     }
 
     /// <summary>The pretraining config with <c>data.source</c> pointed at <paramref name="dataRoot"/>.</summary>

@@ -3,38 +3,43 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Scrl.Pipeline.Tests.Azurite;
+namespace Scrl.Cli.Emulation;
 
 /// <summary>
-/// Azurite (blob, queue, table) from the repo's pinned npm package, on free loopback ports, storing into
-/// a temp folder that is deleted on dispose. Runs <c>npm ci</c> first on a fresh clone.
+/// Azurite (blob, queue, table) from the repo's pinned npm package, on free loopback ports. Stores into
+/// <c>--data</c> when given (kept), else a temp folder deleted on dispose. Runs <c>npm ci</c> first on a fresh clone.
+/// Used by <c>scrl emulate</c> and, linked as source, by the Azurite test fixture: one way to start it.
 /// </summary>
-internal sealed class AzuriteNodeProcess : IAsyncDisposable
+public sealed class AzuriteProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan NpmCiTimeout = TimeSpan.FromMinutes(5);
     private readonly Process _process;
     private readonly string _workspace;
+    private readonly bool _ownsWorkspace;
     private readonly StringBuilder _output;
 
-    private AzuriteNodeProcess(Process process, string workspace, StringBuilder output, AzuriteEndpoints endpoints)
+    private AzuriteProcess(Process process, string workspace, bool ownsWorkspace, StringBuilder output, AzuriteEndpoints endpoints)
     {
         _process = process;
         _workspace = workspace;
+        _ownsWorkspace = ownsWorkspace;
         _output = output;
         Endpoints = endpoints;
     }
 
     public AzuriteEndpoints Endpoints { get; }
 
-    public static async Task<AzuriteNodeProcess> StartAsync(CancellationToken cancellationToken)
+    /// <param name="dataDirectory">Where Azurite keeps its data across restarts; null for a throwaway temp folder.</param>
+    public static async Task<AzuriteProcess> StartAsync(string? dataDirectory, CancellationToken cancellationToken)
     {
         string repoRoot = FindRepoRoot();
         string azurite = Path.Combine(repoRoot, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite)) await RunNpmCiAsync(repoRoot, cancellationToken);
 
         var endpoints = new AzuriteEndpoints("127.0.0.1", FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort());
-        string workspace = Directory.CreateTempSubdirectory("azurite-").FullName;
+        string workspace = dataDirectory is null ? Directory.CreateTempSubdirectory("azurite-").FullName
+                                                 : Directory.CreateDirectory(dataDirectory).FullName;
         var start = new ProcessStartInfo(azurite)
         {
             RedirectStandardOutput = true,
@@ -57,7 +62,7 @@ internal sealed class AzuriteNodeProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var azuriteProcess = new AzuriteNodeProcess(process, workspace, output, endpoints);
+        var azuriteProcess = new AzuriteProcess(process, workspace, dataDirectory is null, output, endpoints);
         try
         {
             await azuriteProcess.WaitUntilListeningAsync(cancellationToken);
@@ -75,7 +80,7 @@ internal sealed class AzuriteNodeProcess : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
-        Directory.Delete(_workspace, recursive: true);
+        if (_ownsWorkspace) Directory.Delete(_workspace, recursive: true);
     }
 
     private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
@@ -137,11 +142,15 @@ internal sealed class AzuriteNodeProcess : IAsyncDisposable
 
     private static string FindRepoRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // The build output sits inside the clone; the working directory covers a published scrl run from the repo.
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "package-lock.json"))) return dir.FullName;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "package-lock.json"))) return dir.FullName;
+            }
         }
-        throw new InvalidOperationException($"No package-lock.json (which pins Azurite) above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"No package-lock.json (which pins Azurite) above {AppContext.BaseDirectory} or the working directory.");
     }
 
     private static int FreeLoopbackPort()

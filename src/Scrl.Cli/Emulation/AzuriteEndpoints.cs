@@ -1,4 +1,4 @@
-namespace Scrl.Pipeline.Tests.Azurite;
+namespace Scrl.Cli.Emulation;
 
 /// <summary>Where a running Azurite answers, and the connection string for its well-known dev account.</summary>
 public sealed record AzuriteEndpoints(string Host, int BlobPort, int QueuePort, int TablePort)

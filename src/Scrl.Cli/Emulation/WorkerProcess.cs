@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Scrl.Cli.Emulation;
+
+/// <summary>
+/// One <c>scrl worker</c> child process: a real separate process, so it can die (or be killed) without taking the
+/// orchestration host with it. Its output goes to the host's log and is kept for inspection.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private WorkerProcess(string name, Process process) => (Name, _process) = (name, process);
+
+    public string Name { get; }
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What the worker printed so far (capped at 1 MiB).</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static WorkerProcess Start(string name, IReadOnlyList<string> workerArgs, ILogger log)
+    {
+        // Run this very CLI: `dotnet scrl.dll worker ...` from a build, or the apphost of a single-file publish.
+        string assembly = typeof(WorkerProcess).Assembly.Location;
+        var start = assembly.Length > 0
+            ? new ProcessStartInfo("dotnet") { ArgumentList = { assembly } }
+            : new ProcessStartInfo(Environment.ProcessPath!);
+        foreach (string arg in workerArgs) start.ArgumentList.Add(arg);
+        (start.RedirectStandardOutput, start.RedirectStandardError, start.UseShellExecute) = (true, true, false);
+        Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a worker process.");
+        var worker = new WorkerProcess(name, process);
+        process.OutputDataReceived += (_, e) => worker.Append(e.Data, log);
+        process.ErrorDataReceived += (_, e) => worker.Append(e.Data, log);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        log.LogInformation("Started {Worker} (pid {Pid})", name, process.Id);
+        return worker;
+    }
+
+    /// <summary>SIGKILL, no chance to checkpoint or settle: what a crashed or evicted machine looks like.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>SIGTERM (the worker checkpoints and abandons its job), then SIGKILL after a grace period.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_process.HasExited) { _process.Dispose(); return; }
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) await KillAsync().ConfigureAwait(false);   // no SIGTERM to send
+        else _ = SendSigterm(_process.Id, 15);
+        using var grace = new CancellationTokenSource(StopGrace);
+        try
+        {
+            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync().ConfigureAwait(false);
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line, ILogger log)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            if (_output.Length < 1 << 20) _output.AppendLine(line);
+        }
+        log.LogInformation("[{Worker}] {Line}", Name, line);
+    }
+
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int SendSigterm(int pid, int signal);
+}
