@@ -18,12 +18,19 @@ app.Configure(config =>
         .WithDescription("Pretrain a backbone with SCRL or BYOL (default: the demo preset on generated data, CPU).");
     config.AddCommand<ExportCommand>("export")
         .WithDescription("Export a checkpoint's backbone as a torchvision .pth and a detectron2 .pkl.");
+    config.AddBranch<RoiEvalSettings>("roi-eval", roiEval =>
+    {
+        roiEval.SetDescription("RoI linear evaluation of a frozen backbone on a labelled COCO-format split (SCRL appendix B).");
+        roiEval.SetDefaultCommand<RoiEvalCommand>();
+        roiEval.AddCommand<RoiEvalCompareCommand>("compare").WithDescription("Evaluate several backbones on the same RoIs; one ranked table.");
+    });
     config.AddCommand<DoctorCommand>("doctor")
         .WithDescription("Report the torch backend, threads and CUDA availability.");
     config.AddBranch("bench", bench =>
     {
         bench.SetDescription("Benchmarks: throughput, peak memory, time breakdown.");
         bench.AddCommand<BenchPretrainCommand>("pretrain").WithDescription("Time SCRL training steps on synthetic tensors and on real JPEGs.");
+        bench.AddCommand<BenchRoiEvalCommand>("roi-eval").WithDescription("RoIs/s of RoI-eval feature extraction and head training.");
     });
     config.AddBranch("data", data =>
     {
