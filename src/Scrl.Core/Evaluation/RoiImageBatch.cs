@@ -21,7 +21,7 @@ public sealed record RoiImageBatch(Tensor Images, Tensor Rois, Tensor Labels, Te
         if (images.Count == 0) throw new ArgumentException("need at least one image", nameof(images));
         using var scope = NewDisposeScope();
         int height = images.Max(i => i.ResizedHeight), width = images.Max(i => i.ResizedWidth);
-        var batch = zeros(images.Count, 3, height, width);                                  // [N, 3, H, W]
+        var padded = new Tensor[images.Count];
         var rois = new List<float>();
         var labels = new List<long>();
         var sizes = new List<long>();
@@ -35,7 +35,7 @@ public sealed record RoiImageBatch(Tensor Images, Tensor Rois, Tensor Labels, Te
             var resized = Resampling.ResizeBicubic(Resampling.ToUnitFloat(pixels).unsqueeze(0),
                                                    image.ResizedHeight, image.ResizedWidth);   // [1, 3, h, w]
             var normalized = ColorOps.Normalize(resized, options.NormalizeMean, options.NormalizeStd);
-            batch[n, .., ..(int)image.ResizedHeight, ..(int)image.ResizedWidth] = normalized[0];
+            padded[n] = nn.functional.pad(normalized, [0, width - image.ResizedWidth, 0, height - image.ResizedHeight]);   // [1, 3, H, W]
             foreach (var box in image.Boxes)
             {
                 rois.AddRange([n, box.X1, box.Y1, box.X2, box.Y2]);
@@ -43,7 +43,7 @@ public sealed record RoiImageBatch(Tensor Images, Tensor Rois, Tensor Labels, Te
                 sizes.Add((long)box.Size);
             }
         }
-        return new RoiImageBatch(batch.MoveToOuterDisposeScope(),
+        return new RoiImageBatch(cat(padded, 0).MoveToOuterDisposeScope(),                           // [N, 3, H, W]
                                  tensor(rois.ToArray()).view(-1, 5).MoveToOuterDisposeScope(),  // [R, 5]
                                  tensor(labels.ToArray()).MoveToOuterDisposeScope(),
                                  tensor(sizes.ToArray()).MoveToOuterDisposeScope());
