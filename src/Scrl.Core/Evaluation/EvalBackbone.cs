@@ -25,9 +25,8 @@ public sealed record EvalBackbone(ResNetBackbone Module, string Identity, string
         if (spec.Equals(RandomSpec, StringComparison.OrdinalIgnoreCase))
         {
             var variant = architecture ?? ResNetVariant.ResNet50;
-            // The init is a function of the seed alone, as ScrlTrainer seeds its learner.
-            random.manual_seed(seed);
             var fresh = new ResNetBackbone(variant);
+            SeededResNetInit.Apply(fresh, seed);   // a function of the seed alone, whatever other threads draw
             fresh.to(device);
             return new EvalBackbone(fresh, $"random:{variant}:seed={seed}", $"random {variant} (seed {seed})");
         }
