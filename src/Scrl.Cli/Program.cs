@@ -28,12 +28,19 @@ app.Configure(config =>
         .WithDescription("Fine-tune Faster R-CNN R50-FPN on COCO or VOC from a pretrained backbone.");
     config.AddCommand<EvaluateCommand>("evaluate")
         .WithDescription("Score a COCO results json against instances json (pycocotools-exact bbox AP).");
+    config.AddBranch<RoiEvalSettings>("roi-eval", roiEval =>
+    {
+        roiEval.SetDescription("RoI linear evaluation of a frozen backbone on a labelled COCO-format split (SCRL appendix B).");
+        roiEval.SetDefaultCommand<RoiEvalCommand>();
+        roiEval.AddCommand<RoiEvalCompareCommand>("compare").WithDescription("Evaluate several backbones on the same RoIs; one ranked table.");
+    });
     config.AddCommand<DoctorCommand>("doctor")
         .WithDescription("Report the torch backend, threads and CUDA availability.");
     config.AddBranch("bench", bench =>
     {
         bench.SetDescription("Benchmarks: throughput, peak memory, time breakdown.");
         bench.AddCommand<BenchPretrainCommand>("pretrain").WithDescription("Time SCRL training steps on synthetic tensors and on real JPEGs.");
+        bench.AddCommand<BenchRoiEvalCommand>("roi-eval").WithDescription("RoIs/s of RoI-eval feature extraction and head training.");
         bench.AddCommand<BenchDataCommand>("data").WithDescription("Shard write vs tar, and decode + augment rate from shards and JPEGs vs the training step rate.");
     });
     config.AddCommand<ShardCommand>("shard")

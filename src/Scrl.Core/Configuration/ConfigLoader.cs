@@ -41,6 +41,33 @@ public static class ConfigLoader
         return config;
     }
 
+    /// <summary>
+    /// Applies <c>dotted.key=value</c> overrides to any options record (e.g. the RoI evaluation's) through its JSON
+    /// form, then validates; every problem is reported at once as a <see cref="ConfigException"/>.
+    /// </summary>
+    public static T Override<T>(T options, IEnumerable<string> overrides, Func<T, IReadOnlyList<ValidationError>> validate) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(validate);
+        var root = (JsonObject)JsonSerializer.SerializeToNode(options, ScrlJson.Options)!;
+        var errors = new List<ValidationError>();
+        foreach (var assignment in overrides)
+            ApplyOverride(root, assignment, errors);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        T result;
+        try
+        {
+            result = root.Deserialize<T>(ScrlJson.Options) ?? throw new ConfigException([new("$", "options are null")]);
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException([new(e.Path ?? "$", e.Message)]);
+        }
+        var problems = validate(result);
+        if (problems.Count > 0) throw new ConfigException(problems);
+        return result;
+    }
+
     public static string ToJson(PretrainConfig config) => JsonSerializer.Serialize(config, ScrlJson.Options);
 
     private static JsonObject ReadSource(string presetOrPath)

@@ -21,6 +21,7 @@ public sealed record PretrainConfig
     public ScrlLearnerOptions Network { get; init; } = new();
     public OptimOptions Optim { get; init; } = new();
     public RunOptions Run { get; init; } = new();
+    public OnlineRoiEvalOptions OnlineRoiEval { get; init; } = new();
 
     public IReadOnlyList<ValidationError> Validate()
     {
@@ -31,6 +32,7 @@ public sealed record PretrainConfig
         errors.AddRange(Network.Validate("network"));
         errors.AddRange(Optim.Validate("optim"));
         errors.AddRange(Run.Validate("run"));
+        errors.AddRange(OnlineRoiEval.Validate("onlineRoiEval"));
         if (Optim.WarmupEpochs >= Run.Epochs)
             errors.Add(new("optim.warmupEpochs", $"must be < run.epochs ({Run.Epochs}), was {Optim.WarmupEpochs}"));
         if (Boxes.InputSize != Augment.InputSize)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Scrl.Core.Configuration;
 using Scrl.Core.Data;
 using Scrl.Core.Data.Loading;
+using Scrl.Core.Evaluation;
 using Scrl.Core.IO;
 using Scrl.Core.Models;
 using Scrl.Core.Optim;
@@ -31,8 +32,11 @@ public sealed class PretrainJob : IDisposable
     private readonly PretrainDataLoader<TwoViewBatch> _loader;
     private readonly ScrlTrainer _trainer;
     private readonly CheckpointStore _checkpoints;
+    private readonly IReadOnlyList<IPretrainHook> _hooks;
 
-    public PretrainJob(PretrainConfig config, IPretrainSampleSource source, string runDirectory, Device device, ILogger? logger = null)
+    /// <param name="hooks">Called after every step, after the hooks the config asks for (online RoI eval).</param>
+    public PretrainJob(PretrainConfig config, IPretrainSampleSource source, string runDirectory, Device device, ILogger? logger = null,
+                       IEnumerable<IPretrainHook>? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(source);
@@ -62,6 +66,7 @@ public sealed class PretrainJob : IDisposable
         _checkpoints = new CheckpointStore(Layout.Checkpoints, config.Run.KeepCheckpoints);
         long scheduled = _trainer.LearningRate.TotalSteps;
         TotalSteps = config.Run.MaxSteps > 0 ? Math.Min(config.Run.MaxSteps, scheduled) : scheduled;
+        _hooks = [.. OnlineRoiEvalHook.FromConfig(config), .. hooks ?? []];
     }
 
     public PretrainRunLayout Layout { get; }
@@ -109,6 +114,8 @@ public sealed class PretrainJob : IDisposable
 
                     if (window.Count > 0 && (step % _config.Run.LogEverySteps == 0 || step == TotalSteps))
                         sinks.Write(step, window.Flush(skipped));
+                    foreach (var hook in _hooks)
+                        hook.AfterStep(new PretrainHookContext(step, _trainer.Learner, sinks, cancellationToken));
                     if (window.Last is { } last)
                         progress?.Report(new PretrainProgress(step, TotalSteps, position.Epoch, last.Loss, last.LearningRate,
                                                               last.EmaMomentum, window.PairsPerSecond));
@@ -168,7 +175,8 @@ public sealed class PretrainJob : IDisposable
     private string ConfigHash()
     {
         var shaping = _config with { Run = _config.Run with { MaxSteps = 0, LogEverySteps = 1, CheckpointEverySteps = 1, KeepCheckpoints = 0 },
-                                     Data = _config.Data with { Source = "", DecodeWorkers = 1, PrefetchBatches = 1 } };
+                                     Data = _config.Data with { Source = "", DecodeWorkers = 1, PrefetchBatches = 1 },
+                                     OnlineRoiEval = new() };
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ConfigLoader.ToJson(shaping))));
     }
 

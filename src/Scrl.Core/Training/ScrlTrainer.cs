@@ -13,6 +13,10 @@ namespace Scrl.Core.Training;
 /// </summary>
 public sealed class ScrlTrainer : IDisposable
 {
+    // Module constructors draw their initial weights from torch's process-wide generator; trainers built
+    // concurrently (a worker running two jobs) must not interleave their seeded draws.
+    private static readonly Lock GlobalGeneratorLock = new();
+
     private const string ModelPrefix = "model.";
     private const string OptimizerPrefix = "optim.";
 
@@ -26,8 +30,11 @@ public sealed class ScrlTrainer : IDisposable
         _config = config;
         _device = device;
         // Initial weights come from the run's seed, so two runs of one config start identically.
-        random.manual_seed(config.Run.Seed);
-        Learner = new ScrlLearner(config.Network);
+        lock (GlobalGeneratorLock)
+        {
+            random.manual_seed(config.Run.Seed);
+            Learner = new ScrlLearner(config.Network);
+        }
         Learner.to(device);
         _optimizer = new Lars(LarsGrouping.Group(Learner.OptimizedParameters(), OfficialParameterNames.FromLearnerName,
                                                  config.Optim.Lars.Mode), config.Optim.Lars);
