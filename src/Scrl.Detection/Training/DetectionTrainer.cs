@@ -19,7 +19,7 @@ public sealed record DetectionStepResult(long Step, double LearningRate, IReadOn
 /// </remarks>
 public sealed class DetectionTrainer
 {
-    private const string MomentumPrefix = "optimizer.momentum.";
+    private const string MomentumPrefix = FasterRcnnCheckpoint.OptimizerPrefix + "momentum.";
 
     private readonly FasterRcnn _model;
     private readonly DetectionDataset _data;
@@ -91,8 +91,7 @@ public sealed class DetectionTrainer
     /// <summary>Restores model and momentum from a checkpoint written by <see cref="CheckpointTensors"/>; returns the step to continue from.</summary>
     public long Restore(LoadedCheckpoint checkpoint)
     {
-        var modelTensors = checkpoint.Tensors.Where(kv => !kv.Key.StartsWith(MomentumPrefix, StringComparison.Ordinal)).ToDictionary();
-        Scrl.Core.Interop.BackboneLoad.Into(_model, modelTensors);
+        Scrl.Core.Interop.BackboneLoad.Into(_model, FasterRcnnCheckpoint.ModelWeights(checkpoint.Tensors));
         using var noGrad = no_grad();
         foreach (var (name, buffer) in _momentum)
         {
