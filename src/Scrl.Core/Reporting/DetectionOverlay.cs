@@ -22,7 +22,8 @@ public static class DetectionOverlay
         using var bitmap = new SKBitmap((int)Math.Round(source.Width * scale), (int)Math.Round(source.Height * scale));
         using (var canvas = new SKCanvas(bitmap))
         {
-            canvas.DrawBitmap(source, new SKRect(0, 0, bitmap.Width, bitmap.Height), new SKPaint { FilterQuality = SKFilterQuality.Medium });
+            using var smooth = new SKPaint { FilterQuality = SKFilterQuality.Medium };
+            canvas.DrawBitmap(source, new SKRect(0, 0, bitmap.Width, bitmap.Height), smooth);
             using var font = new SKFont(PlotTypeface.Regular, 12);
             using var dashes = SKPathEffect.CreateDash([6, 4], 0);
             foreach (var box in truth) Draw(canvas, box, scale, TruthColour, font, dashes, captionBelow: true);
