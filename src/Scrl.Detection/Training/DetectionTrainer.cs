@@ -32,6 +32,8 @@ public sealed class DetectionTrainer
     {
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")), nameof(options));
+        if (data.Records.Count == 0)
+            throw new ArgumentException($"nothing to train on: all {data.SkippedImages} images lack a non-crowd box of positive area", nameof(data));
         _model = model;
         _data = data;
         _options = options;

@@ -19,7 +19,7 @@ namespace Scrl.Detection.Tests.Support;
 /// </remarks>
 public static class TinyDetector
 {
-    public const int ImageSize = 112;
+    public const int ImageSize = 128;
 
     /// <summary>Random R18-FPN with BatchNorm (trained from scratch, so no frozen statistics) and small heads.</summary>
     public static FasterRcnnOptions Options(int numClasses) => new()
@@ -38,7 +38,7 @@ public static class TinyDetector
         var options = new SyntheticDatasetOptions
         {
             Seed = seed, TrainImages = trainImages, ValImages = valImages,
-            MinSide = 80, MaxSide = ImageSize, MinShapesPerImage = 1, MaxShapesPerImage = 2,
+            MinSide = 96, MaxSide = ImageSize, MinShapesPerImage = 1, MaxShapesPerImage = 2,
         };
         SyntheticShapesDataset.Generate(options, root, null, CancellationToken.None);
         return root;

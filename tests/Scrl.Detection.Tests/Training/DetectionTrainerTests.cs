@@ -42,9 +42,9 @@ public class DetectionTrainerTests(ITestOutputHelper output)
         trainer.Run(3, null, null, null, CancellationToken.None);
 
         var expected = straight.state_dict();
-        var differing = resumed.state_dict().Where(kv => !kv.Value.equal(expected[kv.Key]).item<bool>()).Select(kv => kv.Key).ToList();
+        var differing = resumed.state_dict().Where(kv => !kv.Value.eq(expected[kv.Key]).all().item<bool>()).Select(kv => kv.Key).ToList();
         Assert.True(differing.Count == 0, $"{differing.Count} tensors differ after resume, e.g. {string.Join(", ", differing.Take(5))}");
-        Assert.False(expected["roi_heads.box_predictor.cls_score.weight"].equal(initial["roi_heads.box_predictor.cls_score.weight"]).item<bool>());
+        Assert.False(expected["roi_heads.box_predictor.cls_score.weight"].eq(initial["roi_heads.box_predictor.cls_score.weight"]).all().item<bool>());
         foreach (var t in initial.Values) t.Dispose();
     }
 

@@ -9,8 +9,8 @@ namespace Scrl.Detection.Tests.Training;
 public class FinetuneLearningTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Learning check (about 2 min on 2 loaded CPU cores): a random tiny R18-FPN Faster R-CNN trained on 12 generated
-    /// images of 1–2 large shapes for 120 steps must detect them: training-set COCO AP50 well above zero.
+    /// Learning check (~0.5 s/step on 2 idle cores; 14 min at load 13): a random tiny R18-FPN Faster R-CNN trained on 12 generated
+    /// images of 1–2 large shapes for 150 steps must detect them: training-set COCO AP50 well above zero.
     /// </summary>
     [Fact]
     [Trait("Category", "Long")]
@@ -21,8 +21,8 @@ public class FinetuneLearningTests(ITestOutputHelper output)
         var train = new DetectionDataset(dataset, training: true);
         var options = new FinetuneOptions
         {
-            BaseLearningRate = 0.03, ImagesPerStep = 4, ImagesPerDevice = 4, ReferenceBatchSize = 4,
-            MaxSteps = 120, LrSteps = [100], WarmupSteps = 15, TrainMinSizes = [TinyDetector.ImageSize],
+            BaseLearningRate = 0.02, ImagesPerStep = 4, ImagesPerDevice = 4, ReferenceBatchSize = 4,
+            MaxSteps = 150, LrSteps = [120], WarmupSteps = 20, TrainMinSizes = [TinyDetector.ImageSize],
             TestMinSize = TinyDetector.ImageSize, MaxSize = TinyDetector.ImageSize, Seed = 1,
         };
         using var model = FasterRcnn.FromOptions(TinyDetector.Options(train.NumClasses));
