@@ -5,7 +5,7 @@ trainable), 91 classes, batch of 2 fixed synthetic images resized to at most 512
 wd 1e-4), 2 threads. Prints the median step (forward + backward + SGD) and an inference pass split into
 NMS, RoIAlign and the rest (by wrapping torchvision.ops.boxes.batched_nms and ops.roi_align with timers).
 
-Run with the system interpreter and OpenBLAS first (Debian's default reference BLAS makes fc6 very slow):
+Run with the system interpreter, OpenBLAS first in case libblas.so.3 is the reference BLAS (fc6 would crawl):
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_fasterrcnn_step.py [--steps 3]
 """
 import argparse
