@@ -56,7 +56,7 @@ public sealed class BoxCoder
         var ctrX = b[.., 0] + 0.5 * widths;
         var ctrY = b[.., 1] + 0.5 * heights;
 
-        var d = deltas.view(deltas.shape[0], -1, 4);               // [R, K, 4]
+        var d = deltas.view(deltas.shape[0], deltas.shape[1] / 4, 4);   // [R, K, 4]; explicit K so R = 0 (no proposals) works
         var dx = d[.., .., 0] / Weights.X;                         // [R, K]
         var dy = d[.., .., 1] / Weights.Y;
         var dw = (d[.., .., 2] / Weights.W).clamp_max(XformClip);

@@ -19,7 +19,7 @@ public sealed record DetectionStepResult(long Step, double LearningRate, IReadOn
 /// </remarks>
 public sealed class DetectionTrainer
 {
-    private const string MomentumPrefix = "optimizer.momentum.";
+    private const string MomentumPrefix = FasterRcnnCheckpoint.OptimizerPrefix + "momentum.";
 
     private readonly FasterRcnn _model;
     private readonly DetectionDataset _data;
@@ -32,6 +32,8 @@ public sealed class DetectionTrainer
     {
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")), nameof(options));
+        if (data.Records.Count == 0)
+            throw new ArgumentException($"nothing to train on: all {data.SkippedImages} images lack a non-crowd box of positive area", nameof(data));
         _model = model;
         _data = data;
         _options = options;
@@ -91,8 +93,7 @@ public sealed class DetectionTrainer
     /// <summary>Restores model and momentum from a checkpoint written by <see cref="CheckpointTensors"/>; returns the step to continue from.</summary>
     public long Restore(LoadedCheckpoint checkpoint)
     {
-        var modelTensors = checkpoint.Tensors.Where(kv => !kv.Key.StartsWith(MomentumPrefix, StringComparison.Ordinal)).ToDictionary();
-        Scrl.Core.Interop.BackboneLoad.Into(_model, modelTensors);
+        Scrl.Core.Interop.BackboneLoad.Into(_model, FasterRcnnCheckpoint.ModelWeights(checkpoint.Tensors));
         using var noGrad = no_grad();
         foreach (var (name, buffer) in _momentum)
         {

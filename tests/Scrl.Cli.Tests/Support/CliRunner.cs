@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 
 namespace Scrl.Cli.Tests.Support;
 
-/// <summary>Runs the data commands in-process, as <c>scrl</c> registers them, and captures what they print.</summary>
+/// <summary>Runs the data and evaluation commands in-process, as <c>scrl</c> registers them, and captures what they print.</summary>
 public static class CliRunner
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
@@ -24,6 +24,7 @@ public static class CliRunner
             config.ConfigureConsole(console);
             config.PropagateExceptions();
             config.AddCommand<ShardCommand>("shard");
+            config.AddCommand<EvaluateCommand>("evaluate");
             config.AddBranch("dataset", dataset => dataset.AddCommand<DatasetInspectCommand>("inspect"));
         });
         int code = await app.RunAsync(args);

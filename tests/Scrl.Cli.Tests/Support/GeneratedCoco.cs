@@ -21,6 +21,8 @@ public sealed class GeneratedCoco : IDisposable
 
     public ImageDataset ReadTrain(string? root = null) => DatasetReaders.Read(DatasetFormat.Coco, root ?? Root, CocoLayout.Train);
 
+    public ImageDataset ReadVal() => DatasetReaders.Read(DatasetFormat.Coco, Root, CocoLayout.Val);
+
     /// <summary>A fresh empty folder under <see cref="Folder"/>.</summary>
     public string NewFolder() => Directory.CreateDirectory(Path.Combine(Folder, Guid.NewGuid().ToString("N"))).FullName;
 
