@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Scrl.Core.Tests.Training;
 
-[Collection(GlobalRandomCollection.Name)]
+[Collection(ProcessWideStateCollection.Name)]
 public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
 {
     [Fact]

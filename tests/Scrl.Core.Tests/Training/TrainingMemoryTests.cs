@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Scrl.Core.Tests.Training;
 
 /// <summary>Long-run memory behaviour: thousands of steps must not grow live tensors or resident memory.</summary>
+[Collection(ProcessWideStateCollection.Name)]
 public class TrainingMemoryTests(TinyRun tiny) : IClassFixture<TinyRun>
 {
     private const int Steps = 2000;
