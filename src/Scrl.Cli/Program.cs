@@ -1,7 +1,9 @@
 using Scrl.Cli.Commands;
 using Spectre.Console.Cli;
 
-Scrl.Core.Runtime.AllocatorTuning.UseMmapForLargeAllocations();
+// Memory-lean CPU allocation by default; SCRL_CPU_ALLOCATOR=glibc keeps glibc's defaults (faster, more memory: README).
+if (Environment.GetEnvironmentVariable("SCRL_CPU_ALLOCATOR") != "glibc")
+    Scrl.Core.Runtime.AllocatorTuning.UseMmapForLargeAllocations();
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
