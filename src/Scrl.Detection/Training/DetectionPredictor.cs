@@ -23,6 +23,8 @@ public static class DetectionPredictor
             var detections = model.call(images);
             for (int k = 0; k < indices.Count; k++)
             {
+                // TorchSharp's data<T>() throws on an empty tensor; an image without detections adds nothing.
+                if (detections[k].Scores.shape[0] == 0) continue;
                 long imageId = long.Parse(data.Records[indices[k]].ImageId, System.Globalization.CultureInfo.InvariantCulture);
                 var boxes = detections[k].Boxes.cpu().data<float>().ToArray();            // [D*4] xyxy px
                 var scores = detections[k].Scores.cpu().data<float>().ToArray();
