@@ -30,10 +30,7 @@ public static class RoiAlign
     public static Tensor Apply(Tensor input, Tensor rois, long outputHeight, long outputWidth,
                                double spatialScale, int samplingRatio, bool aligned)
     {
-        if (input.dim() != 4) throw new ArgumentException($"input must be [N, C, H, W], got [{string.Join(", ", input.shape)}]", nameof(input));
-        if (rois.dim() != 2 || rois.shape[1] != 5) throw new ArgumentException($"rois must be [R, 5], got [{string.Join(", ", rois.shape)}]", nameof(rois));
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputHeight, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputWidth, 1);
+        CheckArguments(input, rois, outputHeight, outputWidth);
 
         using var scope = NewDisposeScope();
         long roiCount = rois.shape[0], channels = input.shape[1], height = input.shape[2], width = input.shape[3];
@@ -113,5 +110,14 @@ public static class RoiAlign
                     + frac.unsqueeze(-1) * cells.eq(high.unsqueeze(-1));                            // [R, P, G, L]
         weights = weights * used.unsqueeze(-1);
         return weights.sum(2) / g.clamp_min(1.0);                                                   // [R, P, L]
+    }
+
+    /// <summary>The argument checks both RoIAlign variants share.</summary>
+    internal static void CheckArguments(Tensor input, Tensor rois, long outputHeight, long outputWidth)
+    {
+        if (input.dim() != 4) throw new ArgumentException($"input must be [N, C, H, W], got [{string.Join(", ", input.shape)}]", nameof(input));
+        if (rois.dim() != 2 || rois.shape[1] != 5) throw new ArgumentException($"rois must be [R, 5], got [{string.Join(", ", rois.shape)}]", nameof(rois));
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputHeight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputWidth, 1);
     }
 }

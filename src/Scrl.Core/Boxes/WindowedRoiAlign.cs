@@ -19,10 +19,7 @@ public static class WindowedRoiAlign
     public static Tensor Apply(Tensor input, Tensor rois, long outputHeight, long outputWidth,
                                double spatialScale, int samplingRatio, bool aligned)
     {
-        if (input.dim() != 4) throw new ArgumentException($"input must be [N, C, H, W], got [{string.Join(", ", input.shape)}]", nameof(input));
-        if (rois.dim() != 2 || rois.shape[1] != 5) throw new ArgumentException($"rois must be [R, 5], got [{string.Join(", ", rois.shape)}]", nameof(rois));
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputHeight, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputWidth, 1);
+        RoiAlign.CheckArguments(input, rois, outputHeight, outputWidth);
 
         using var scope = NewDisposeScope();
         long roiCount = rois.shape[0], channels = input.shape[1], height = input.shape[2], width = input.shape[3];
