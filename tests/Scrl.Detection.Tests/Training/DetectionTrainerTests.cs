@@ -55,6 +55,9 @@ public class DetectionTrainerTests(ITestOutputHelper output)
         using var model = FasterRcnn.FromOptions(TinyDetector.Options(train.NumClasses));
         var counts = new List<long>();
         var progress = new SyncProgress<DetectionStepResult>(_ => counts.Add(Tensor.TotalCount));
+        // Tensors that earlier tests left to the finalizer would otherwise be counted, then vanish mid-run.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
 
         new DetectionTrainer(model, train, Options with { MaxSteps = 20, ImagesPerDevice = 4 }).Run(0, null, null, progress, CancellationToken.None);
 
