@@ -13,7 +13,7 @@ public class TrainingMemoryTests(TinyRun tiny) : IClassFixture<TinyRun>
 
     [Fact]
     [Trait("Category", "Long")]
-    public async Task TwoThousandSteps_KeepLiveTensorsAndRssFlat()
+    public async Task TwoThousandSteps_KeepLiveTensorsAndNativeMemoryFlat()
     {
         using var dir = new TempDirectory();
         var config = tiny.Config($"run.maxSteps={Steps}", "run.epochs=1000", "run.logEverySteps=100", "run.checkpointEverySteps=1000",
