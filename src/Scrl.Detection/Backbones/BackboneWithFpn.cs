@@ -71,7 +71,7 @@ public sealed class BackboneWithFpn : nn.Module<Tensor, OrderedDictionary<string
     private static Func<int, nn.Module<Tensor, Tensor>>? NormLayer(BackboneOptions options) => options.Norm switch
     {
         BackboneNorm.BatchNorm => null,
-        BackboneNorm.FrozenBatchNorm => channels => torchvision.ops.FrozenBatchNorm2d(channels),
+        BackboneNorm.FrozenBatchNorm => channels => new FrozenBatchNorm2d(channels),
         BackboneNorm.GroupNorm => channels => nn.GroupNorm(options.GroupNormGroups, channels),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Norm, "unknown norm"),
     };
