@@ -6,7 +6,9 @@ using Scrl.Pipeline.Jobs;
 using Scrl.Pipeline.Outcomes;
 using Scrl.Pipeline.Tests.Azurite;
 using Scrl.Pipeline.Transports;
+using Scrl.Worker.Stages.Finetune;
 using Scrl.Worker.Stages.Pretrain;
+using Scrl.Worker.Stages.RoiEval;
 
 namespace Scrl.Worker.Tests;
 
@@ -30,6 +32,9 @@ internal sealed class WorkerHarness : IAsyncDisposable
     public QueueClient Poison { get; }
     public QueueClient Outcomes { get; }
 
+    /// <summary>A COCO root (train2017 + val2017) on local disk, as the RoI-eval and fine-tune stages read their splits.</summary>
+    public string LocalCoco { get; private set; } = "";
+
     public static async Task<WorkerHarness> CreateAsync(AzuriteEndpoints azurite)
     {
         string id = Guid.NewGuid().ToString("N")[..12];
@@ -48,6 +53,9 @@ internal sealed class WorkerHarness : IAsyncDisposable
         var harness = new WorkerHarness(store, transport, queues.GetQueueClient("jobs-" + id),
                                         queues.GetQueueClient(StorageQueueJobTransport.PoisonQueueName("jobs-" + id)), outcomes);
         await harness.UploadDatasetAsync();
+        harness.LocalCoco = Path.Combine(harness._scratch, "local-coco");
+        SyntheticShapesDataset.Generate(new SyntheticDatasetOptions { TrainImages = 8, ValImages = 4, MinSide = 72, MaxSide = 112 },
+                                        harness.LocalCoco, progress: null, CancellationToken.None);
         return harness;
     }
 
@@ -76,7 +84,9 @@ internal sealed class WorkerHarness : IAsyncDisposable
             HeartbeatInterval = TimeSpan.FromSeconds(2),
         };
         var worker = new JobWorker(Transport, Store, new StorageQueueOutcomeSink(Outcomes),
-                                   [new PretrainStageRunner(TimeSpan.FromMilliseconds(200), NullLoggerFactory.Instance)],
+                                   [new PretrainStageRunner(TimeSpan.FromMilliseconds(200), NullLoggerFactory.Instance),
+                                    new RoiEvalStageRunner("cpu", NullLogger<RoiEvalStageRunner>.Instance),
+                                    new FinetuneStageRunner("cpu", TimeSpan.FromMilliseconds(200), NullLogger<FinetuneStageRunner>.Instance)],
                                    options, NullLogger<JobWorker>.Instance);
         _running = Task.Run(() => worker.RunAsync(_stop.Token));
     }

@@ -5,7 +5,9 @@ using Scrl.Cli.Stages;
 using Scrl.Pipeline.Jobs;
 using Scrl.Worker;
 using Scrl.Worker.Stages;
+using Scrl.Worker.Stages.Finetune;
 using Scrl.Worker.Stages.Pretrain;
+using Scrl.Worker.Stages.RoiEval;
 using Spectre.Console.Cli;
 
 namespace Scrl.Cli.Commands;
@@ -30,9 +32,12 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         public string BlobChecksum { get; init; } = "auto";
 
         [CommandOption("--queue <NAME>")]
-        [Description("Jobs queue name; dead-lettered jobs of a Storage queue go to <NAME>-poison.")]
-        [DefaultValue("jobs")]
-        public string Queue { get; init; } = "jobs";
+        [Description("Jobs queue name, repeatable: one worker serves every queue given, in turn (default: jobs). " +
+                     "Dead-lettered jobs of a Storage queue go to <NAME>-poison.")]
+        public string[] Queue { get; init; } = [];
+
+        /// <summary>The queues to receive from: those given, or <c>jobs</c>.</summary>
+        public IReadOnlyList<string> QueueNames => Queue.Length > 0 ? Queue : ["jobs"];
 
         [CommandOption("--queue-account <ACCOUNT>")]
         [Description("Storage connection string or queue service URI (default: the blob store's connection string).")]
@@ -75,6 +80,11 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [DefaultValue(20)]
         public int HeartbeatSeconds { get; init; } = 20;
 
+        [CommandOption("-d|--device <DEVICE>")]
+        [Description("Where RoI-eval and fine-tuning jobs run: cpu or cuda[:n] (pretrain jobs name their own).")]
+        [DefaultValue("cpu")]
+        public string Device { get; init; } = "cpu";
+
         [CommandOption("--enqueue <JOB_JSON>")]
         [Description("A JobMessage JSON file to post before starting (repeatable); how a memory transport gets work.")]
         public string[] Enqueue { get; init; } = [];
@@ -93,7 +103,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         await using WorkerServices services = await WorkerServices.CreateAsync(settings, loggers, stop.Token);
 
         foreach (string file in settings.Enqueue)
-            await services.Transport.SendAsync(JobJson.DeserializeJob(await File.ReadAllBytesAsync(file, stop.Token)), stop.Token);
+            await services.Queues[0].SendAsync(JobJson.DeserializeJob(await File.ReadAllBytesAsync(file, stop.Token)), stop.Token);
 
         var options = new JobWorkerOptions
         {
@@ -108,10 +118,12 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [
             new ShardStageRunner(loggers.CreateLogger<ShardStageRunner>()),
             new PretrainStageRunner(TimeSpan.FromSeconds(5), loggers),
+            new RoiEvalStageRunner(settings.Device, loggers.CreateLogger<RoiEvalStageRunner>()),
+            new FinetuneStageRunner(settings.Device, TimeSpan.FromSeconds(5), loggers.CreateLogger<FinetuneStageRunner>()),
         ];
         var worker = new JobWorker(services.Transport, services.Store, services.Outcomes, runners, options, loggers.CreateLogger<JobWorker>());
-        loggers.CreateLogger<WorkerCommand>().LogInformation("Worker on {Transport} queue {Queue}, store {Store}; Ctrl+C or SIGTERM stops it",
-                                                             settings.Transport, settings.Queue, services.StoreDescription);
+        loggers.CreateLogger<WorkerCommand>().LogInformation("Worker on {Transport} queues {Queues}, store {Store}; Ctrl+C or SIGTERM stops it",
+                                                             settings.Transport, string.Join(", ", settings.QueueNames), services.StoreDescription);
         await worker.RunAsync(stop.Token);
         return 0;
     }

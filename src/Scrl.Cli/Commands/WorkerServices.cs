@@ -23,44 +23,73 @@ internal sealed class WorkerServices : IAsyncDisposable
 
     public IArtifactStore Store { get; private set; } = null!;
     public string StoreDescription { get; private set; } = "";
+    /// <summary>What the worker receives from: the one queue, or a fan-in over several.</summary>
     public IJobTransport Transport { get; private set; } = null!;
+
+    /// <summary>Each queue on its own, in the order given; <c>--enqueue</c> posts to the first.</summary>
+    public IReadOnlyList<IJobTransport> Queues { get; private set; } = [];
+
     public IJobOutcomeSink Outcomes { get; private set; } = null!;
 
     public static async Task<WorkerServices> CreateAsync(WorkerCommand.Settings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var services = new WorkerServices();
         (services.Store, services.StoreDescription, string? blobConnection) = await OpenStoreAsync(settings.Store, settings.BlobChecksum, cancellationToken);
-        IJobOutcomeSink? queueOutcomes = null;
-        switch (settings.Transport)
+        string? queueAccount = settings.QueueAccount ?? blobConnection;
+        QueueServiceClient? storageQueues = queueAccount is null ? null : QueueService(queueAccount);
+        services.Queues = settings.Transport switch
         {
-            case "memory":
-                services.Transport = new InMemoryJobTransport(TimeSpan.FromMinutes(5));
-                break;
-            case "queue":
-                QueueServiceClient queues = QueueService(settings.QueueAccount ?? blobConnection
-                    ?? throw new ArgumentException("--transport queue needs --queue-account (or a blob: store with a connection string)."));
-                var transport = StorageQueueJobTransport.Create(queues, settings.Queue, new StorageQueueJobTransportOptions { LockDuration = TimeSpan.FromSeconds(settings.LockDurationSeconds) },
-                                                                loggers.CreateLogger<StorageQueueJobTransport>());
-                await transport.CreateIfNotExistsAsync(cancellationToken);
-                QueueClient outcomes = queues.GetQueueClient(settings.OutcomesQueue);
-                await outcomes.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                (services.Transport, queueOutcomes) = (transport, new StorageQueueOutcomeSink(outcomes));
-                break;
-            case "servicebus":
-                string ns = settings.ServiceBus ?? throw new ArgumentException("--transport servicebus needs --servicebus.");
-                var client = ns.Contains("Endpoint=", StringComparison.OrdinalIgnoreCase)
-                    ? new ServiceBusClient(ns)
-                    : new ServiceBusClient(ns, new DefaultAzureCredential());
-                var bus = new ServiceBusJobTransport(client, settings.Queue, loggers.CreateLogger<ServiceBusJobTransport>());
-                services._owned.Add(bus);
-                services._owned.Add(client);   // disposed after the transport's sender and receiver
-                services.Transport = bus;
-                break;
-            default:
-                throw new ArgumentException($"--transport must be memory, queue or servicebus, was '{settings.Transport}'.");
+            "memory" => [new InMemoryJobTransport(TimeSpan.FromMinutes(5))],
+            "queue" => await StorageQueuesAsync(storageQueues ?? throw new ArgumentException(
+                           "--transport queue needs --queue-account (or a blob: store with a connection string)."), settings, loggers, cancellationToken),
+            "servicebus" => services.ServiceBusQueues(settings, loggers),
+            _ => throw new ArgumentException($"--transport must be memory, queue or servicebus, was '{settings.Transport}'."),
+        };
+        services.Transport = services.Queues.Count == 1 ? services.Queues[0] : new FanInJobTransport(services.Queues);
+
+        // Jobs posted by an orchestration without a callback URI report through the outcomes queue, whatever carried them.
+        IJobOutcomeSink? queueOutcomes = null;
+        if (storageQueues is not null && settings.Transport != "memory")
+        {
+            QueueClient outcomes = storageQueues.GetQueueClient(settings.OutcomesQueue);
+            await outcomes.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            queueOutcomes = new StorageQueueOutcomeSink(outcomes);
+        }
+        else if (settings.Transport == "servicebus")
+        {
+            loggers.CreateLogger<WorkerServices>().LogWarning(
+                "No --queue-account: outcomes of jobs without a callback URI reach their orchestration only at the stage deadline, from result.json");
         }
         services.Outcomes = new RoutingOutcomeSink(new HttpCallbackOutcomeSink(services._http), queueOutcomes);
         return services;
+    }
+
+    private static async Task<IReadOnlyList<IJobTransport>> StorageQueuesAsync(
+        QueueServiceClient queues, WorkerCommand.Settings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var options = new StorageQueueJobTransportOptions { LockDuration = TimeSpan.FromSeconds(settings.LockDurationSeconds) };
+        var transports = new List<IJobTransport>();
+        foreach (string name in settings.QueueNames)
+        {
+            var transport = StorageQueueJobTransport.Create(queues, name, options, loggers.CreateLogger<StorageQueueJobTransport>());
+            await transport.CreateIfNotExistsAsync(cancellationToken);
+            transports.Add(transport);
+        }
+        return transports;
+    }
+
+    private IReadOnlyList<IJobTransport> ServiceBusQueues(WorkerCommand.Settings settings, ILoggerFactory loggers)
+    {
+        string ns = settings.ServiceBus ?? throw new ArgumentException("--transport servicebus needs --servicebus.");
+        var client = ns.Contains("Endpoint=", StringComparison.OrdinalIgnoreCase)
+            ? new ServiceBusClient(ns)
+            : new ServiceBusClient(ns, new DefaultAzureCredential());
+        var transports = settings.QueueNames
+            .Select(name => new ServiceBusJobTransport(client, name, loggers.CreateLogger<ServiceBusJobTransport>()))
+            .ToList();
+        _owned.AddRange(transports);
+        _owned.Add(client);   // disposed after the transports' senders and receivers
+        return transports;
     }
 
     public async ValueTask DisposeAsync()

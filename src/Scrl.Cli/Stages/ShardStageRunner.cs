@@ -66,7 +66,7 @@ public sealed class ShardStageRunner(ILogger<ShardStageRunner> log) : IStageRunn
         }
         if (options?.Dataset is not { } dataset) return (null, ["options need a dataset"]);
         var problems = dataset.Validate("dataset").Select(e => e.ToString()).ToList();
-        string root = Uri.TryCreate(dataset.Source, UriKind.Absolute, out Uri? uri) && uri.IsFile ? uri.LocalPath : dataset.Source;
+        string root = SplitLocation.LocalPath(dataset.Source);
         if (!Path.IsPathRooted(root))
             problems.Add($"dataset.source '{dataset.Source}': this worker shards local folders only (an absolute path or file:// URI); publish remote datasets with `scrl shard`");
         else if (!Directory.Exists(root))

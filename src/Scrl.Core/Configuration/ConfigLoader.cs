@@ -52,20 +52,25 @@ public static class ConfigLoader
         var root = (JsonObject)JsonSerializer.SerializeToNode(options, ScrlJson.Options)!;
         var errors = new List<ValidationError>();
         foreach (var assignment in overrides)
-            ApplyOverride(root, assignment, errors);
-        if (errors.Count > 0) throw new ConfigException(errors);
-        T result;
+        {
+            // An unknown key is reported and skipped, so the known ones still apply and get validated with it.
+            string path = assignment.Split('=', 2)[0].Trim();
+            if (assignment.Contains('=') && !HasPath(root, path)) errors.Add(new(path, $"is not an option of {typeof(T).Name}"));
+            else ApplyOverride(root, assignment, errors);
+        }
+        T? result = null;
         try
         {
-            result = root.Deserialize<T>(ScrlJson.Options) ?? throw new ConfigException([new("$", "options are null")]);
+            result = root.Deserialize<T>(ScrlJson.Options);
+            if (result is null) errors.Add(new("$", "options are null"));
         }
         catch (JsonException e)
         {
-            throw new ConfigException([new(e.Path ?? "$", e.Message)]);
+            errors.Add(new(e.Path ?? "$", e.Message));
         }
-        var problems = validate(result);
-        if (problems.Count > 0) throw new ConfigException(problems);
-        return result;
+        if (result is not null) errors.AddRange(validate(result));
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return result!;
     }
 
     public static string ToJson(PretrainConfig config) => JsonSerializer.Serialize(config, ScrlJson.Options);
@@ -93,6 +98,17 @@ public static class ConfigLoader
         if (resource is not null) return resource;
         if (File.Exists(presetOrPath)) return File.OpenRead(presetOrPath);
         throw new ConfigException([new("config", $"'{presetOrPath}' is neither a preset ({string.Join(", ", PresetNames)}) nor an existing file")]);
+    }
+
+    private static bool HasPath(JsonObject root, string path)
+    {
+        JsonNode? node = root;
+        foreach (var key in path.Split('.'))
+        {
+            if (node is not JsonObject section || !section.ContainsKey(key)) return false;
+            node = section[key];
+        }
+        return true;
     }
 
     private static void ApplyOverride(JsonObject root, string assignment, List<ValidationError> errors)

@@ -36,7 +36,7 @@ public sealed record EvalBackbone(ResNetBackbone Module, string Identity, string
         try
         {
             var layout = ResNetLayout.Match(weights.Keys, $"'{path}'");
-            var found = VariantOf(layout, path);
+            var found = layout.Variant;
             if (architecture is { } wanted && wanted != found)
                 throw new ArgumentException($"'{path}' holds a {found}, but --arch asks for {wanted}");
             var module = new ResNetBackbone(found);
@@ -62,15 +62,6 @@ public sealed record EvalBackbone(ResNetBackbone Module, string Identity, string
         }
         throw new FileNotFoundException($"Run folder '{spec}' has no checkpoints/latest.", spec);
     }
-
-    private static ResNetVariant VariantOf(ResNetLayout layout, string path) => layout.Depth switch
-    {
-        18 => ResNetVariant.ResNet18,
-        34 => ResNetVariant.ResNet34,
-        50 => ResNetVariant.ResNet50,
-        101 => ResNetVariant.ResNet101,
-        _ => throw new ArgumentException($"'{path}' is a ResNet-{layout.Depth}, which ResNetBackbone does not build"),
-    };
 
     public void Dispose() => Module.Dispose();
 }

@@ -17,6 +17,17 @@ public sealed record ResNetLayout(int Depth, bool Bottleneck, IReadOnlyList<int>
         new(152, true, [3, 8, 36, 3]),
     ];
 
+    /// <summary>The <see cref="Models.ResNetBackbone"/> that builds this layout.</summary>
+    /// <exception cref="ArgumentException">ResNet-152, which <see cref="Models.ResNetBackbone"/> does not build.</exception>
+    public Models.ResNetVariant Variant => Depth switch
+    {
+        18 => Models.ResNetVariant.ResNet18,
+        34 => Models.ResNetVariant.ResNet34,
+        50 => Models.ResNetVariant.ResNet50,
+        101 => Models.ResNetVariant.ResNet101,
+        _ => throw new ArgumentException($"a ResNet-{Depth} is not built by ResNetBackbone"),
+    };
+
     private static readonly string[] BatchNormEntries = ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"];
 
     /// <summary>Trunk keys in torchvision's <c>state_dict()</c> order.</summary>

@@ -42,19 +42,33 @@ public sealed class DetectionTrainer
         foreach (var (name, p) in _trainable) _momentum[name] = zeros_like(p).DetachFromDisposeScope();
     }
 
-    /// <summary>Runs steps [<paramref name="startStep"/>, MaxSteps), checkpointing every CheckpointPeriod steps and at the end.</summary>
+    /// <summary>
+    /// Runs steps [<paramref name="startStep"/>, MaxSteps), checkpointing every CheckpointPeriod steps and at the end.
+    /// Cancellation stops at the next step boundary and checkpoints the steps done since the last save before it throws,
+    /// so a stopped run resumes where it stopped.
+    /// </summary>
     public void Run(long startStep, CheckpointStore? checkpoints, IMetricSink? metrics, IProgress<DetectionStepResult>? progress, CancellationToken cancellationToken)
     {
         _model.train();
+        (long Step, IReadOnlyDictionary<string, double> Losses)? unsaved = null;
         for (long step = startStep; step < _options.MaxSteps; step++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                if (checkpoints is not null && unsaved is { } pending) checkpoints.Save(CheckpointTensors(), Meta(pending.Step, pending.Losses));
+                metrics?.Flush();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var result = Step(step);
             metrics?.Write(step, new Dictionary<string, double>(result.Losses) { ["lr"] = result.LearningRate, ["time"] = result.Seconds });
             progress?.Report(result);
+            unsaved = (step + 1, result.Losses);
             bool last = step + 1 == _options.MaxSteps;
             if (checkpoints is not null && ((step + 1) % _options.CheckpointPeriod == 0 || last))
+            {
                 checkpoints.Save(CheckpointTensors(), Meta(step + 1, result.Losses));
+                unsaved = null;
+            }
         }
         metrics?.Flush();
     }

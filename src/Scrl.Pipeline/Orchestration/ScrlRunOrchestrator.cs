@@ -45,10 +45,12 @@ public sealed class ScrlRunOrchestrator : TaskOrchestrator<RunSpec, RunReport>
         IReadOnlyList<string> pretrained = ok ? results[^1].Artifacts : [];
         if (ok && spec.RoiEval.Enabled)
             ok = await Run(Stage(runId, "roi-eval", StageKind.RoiEval,
-                new StageJobOptions.RoiEval(spec.Backbone, pretrained, spec.RoiEval.Baselines), spec.Stages.RoiEval));
+                new StageJobOptions.RoiEval(spec.Backbone, pretrained, spec.RoiEval.Baselines, spec.RoiEval.Train ?? spec.Dataset.Source,
+                                            spec.RoiEval.Val ?? spec.Dataset.Source, spec.RoiEval.Overrides), spec.Stages.RoiEval));
         if (ok && spec.Finetune.Count > 0)
             ok = await Run([.. spec.Finetune.Select(task => Stage(runId, task.StageName, StageKind.Finetune,
-                new StageJobOptions.Finetune(task.Task, task.Schedule, spec.Backbone, pretrained), spec.Stages.Finetune))]);
+                new StageJobOptions.Finetune(task.Task, task.Schedule, spec.Backbone, pretrained, task.Train ?? spec.Dataset.Source,
+                                             task.Val ?? task.Train ?? spec.Dataset.Source, task.Overrides), spec.Stages.Finetune))]);
 
         board.SetPhase("report");
         RunReport report = Summarize(runId, started, context.CurrentUtcDateTime, results);

@@ -18,11 +18,16 @@ public static class StageJobOptions
         PretrainMethod Method, Backbone Backbone, string Preset, IReadOnlyDictionary<string, string> Overrides,
         IReadOnlyList<string> Shards);
 
-    /// <summary>RoI linear evaluation of the pretrained backbone and of each baseline.</summary>
-    public sealed record RoiEval(Backbone Backbone, IReadOnlyList<string> Pretrained, IReadOnlyList<string> Baselines);
+    /// <summary>RoI linear evaluation of the pretrained backbone (the newest checkpoint among <paramref name="Pretrained"/>,
+    /// the pretrain stage's artifacts) and of each baseline, on labelled splits the worker reads.</summary>
+    public sealed record RoiEval(
+        Backbone Backbone, IReadOnlyList<string> Pretrained, IReadOnlyList<string> Baselines,
+        string Train, string Val, IReadOnlyDictionary<string, string> Overrides);
 
-    /// <summary>Fine-tune the pretrained backbone on one detection benchmark.</summary>
-    public sealed record Finetune(FinetuneTask Task, FinetuneSchedule Schedule, Backbone Backbone, IReadOnlyList<string> Pretrained);
+    /// <summary>Fine-tune the pretrained backbone on one detection benchmark, then score it on <paramref name="Val"/>.</summary>
+    public sealed record Finetune(
+        FinetuneTask Task, FinetuneSchedule Schedule, Backbone Backbone, IReadOnlyList<string> Pretrained,
+        string Train, string Val, IReadOnlyDictionary<string, string> Overrides);
 
     public static string ToJson<T>(T options) where T : class => JsonSerializer.Serialize(options, SpecJson.Options);
 }

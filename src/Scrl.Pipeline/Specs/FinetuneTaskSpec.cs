@@ -28,6 +28,24 @@ public sealed record FinetuneTaskSpec
     /// <summary>How long to train; must suit the task (COCO: 1x or 0.5x, VOC: voc). Default <c>1x</c>.</summary>
     public FinetuneSchedule Schedule { get; init; } = FinetuneSchedule.OneX;
 
+    /// <summary>Training data, as a path the workers can read: for <c>coco-det</c> a COCO root (<c>train2017</c>), for
+    /// <c>voc-det</c> a VOC folder such as <c>VOCdevkit/VOC2007</c> (<c>trainval</c>). Default: the run's dataset, when its
+    /// format is the task's.</summary>
+    public string? Train { get; init; }
+
+    /// <summary>Where the fine-tuned model is scored: a COCO root (<c>val2017</c>) or a VOC folder (<c>test</c>).
+    /// Default: <see cref="Train"/>'s dataset.</summary>
+    public string? Val { get; init; }
+
+    /// <summary>Training options on top of the schedule, as <c>scrl finetune --set</c> takes them, e.g. <c>maxSteps</c>,
+    /// <c>imagesPerStep</c>, <c>trainMinSizes</c> → <c>480,512</c>. The worker checks them and fails the stage, listing
+    /// every bad key. Default none.</summary>
+    public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The dataset layout the task reads.</summary>
+    [JsonIgnore]
+    public DatasetFormat DatasetFormat => Task == FinetuneTask.VocDetection ? DatasetFormat.Voc : DatasetFormat.Coco;
+
     /// <summary>Stage name and artifact folder, e.g. <c>finetune-coco-det-1x</c> (a dot is not allowed in stage names).</summary>
     [JsonIgnore]
     public string StageName => $"finetune-{TaskSlug}-{ScheduleSlug}";
@@ -46,6 +64,9 @@ public sealed record FinetuneTaskSpec
             errors.Add(new($"{path}.schedule", "voc-det trains with the 'voc' schedule"));
         if (!voc && Schedule == FinetuneSchedule.Voc)
             errors.Add(new($"{path}.schedule", "coco-det trains with '1x' or '0.5x'"));
+        errors.AddRange(StageOverrides.Validate($"{path}.overrides", Overrides, "maxSteps"));
+        errors.AddRange(SplitLocation.Validate($"{path}.train", Train));
+        errors.AddRange(SplitLocation.Validate($"{path}.val", Val));
         return errors;
     }
 }

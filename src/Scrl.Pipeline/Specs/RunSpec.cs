@@ -53,29 +53,18 @@ public sealed partial record RunSpec
         if (!Enum.IsDefined(Backbone)) errors.Add(new($"{path}.backbone", $"is not a known backbone, was {(int)Backbone}"));
         if (Preset is null || !PresetPattern().IsMatch(Preset))
             errors.Add(new($"{path}.preset", $"must be a preset name of letters, digits, '_' or '-', was '{Preset}'"));
-        ValidateOverrides($"{path}.overrides", errors);
+        errors.AddRange(StageOverrides.Validate($"{path}.overrides", Overrides, "optim.baseLearningRate"));
         if (RoiEval is null) errors.Add(new($"{path}.roiEval", "must not be null"));
         else errors.AddRange(RoiEval.Validate($"{path}.roiEval"));
+        if (RoiEval is { Enabled: true } && Dataset is not null && Dataset.Format != DatasetFormat.Coco)
+        {
+            if (RoiEval.Train is null) errors.Add(new($"{path}.roiEval.train", "is required when the dataset is not a COCO root"));
+            if (RoiEval.Val is null) errors.Add(new($"{path}.roiEval.val", "is required when the dataset is not a COCO root"));
+        }
         ValidateFinetune($"{path}.finetune", errors);
         if (Stages is null) errors.Add(new($"{path}.stages", "must not be null"));
         else errors.AddRange(Stages.Validate($"{path}.stages"));
         return errors;
-    }
-
-    private void ValidateOverrides(string path, List<ValidationError> errors)
-    {
-        if (Overrides is null)
-        {
-            errors.Add(new(path, "must not be null"));
-            return;
-        }
-        foreach ((string key, string? value) in Overrides)
-        {
-            if (!OverrideKeyPattern().IsMatch(key))
-                errors.Add(new($"{path}['{key}']", "keys are dotted camelCase config paths, e.g. optim.baseLearningRate"));
-            if (string.IsNullOrWhiteSpace(value))
-                errors.Add(new($"{path}['{key}']", "must have a value"));
-        }
     }
 
     private void ValidateFinetune(string path, List<ValidationError> errors)
@@ -95,6 +84,8 @@ public sealed partial record RunSpec
                 continue;
             }
             errors.AddRange(task.Validate($"{path}[{i}]"));
+            if (task.Train is null && Dataset is not null && Dataset.Format != task.DatasetFormat)
+                errors.Add(new($"{path}[{i}].train", $"is required: the run's dataset is {Dataset.Format}, and {task.StageName} reads {task.DatasetFormat}"));
             if (!stages.Add(task.StageName)) errors.Add(new($"{path}[{i}]", $"{task.StageName} is listed twice"));
         }
     }
@@ -104,7 +95,4 @@ public sealed partial record RunSpec
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,100}$")]
     private static partial Regex PresetPattern();
-
-    [GeneratedRegex(@"^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$")]
-    internal static partial Regex OverrideKeyPattern();
 }

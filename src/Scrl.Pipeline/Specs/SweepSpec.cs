@@ -63,8 +63,7 @@ public sealed record SweepSpec
         foreach ((string key, IReadOnlyList<string>? values) in Grid)
         {
             string keyPath = $"{path}['{key}']";
-            if (!RunSpec.OverrideKeyPattern().IsMatch(key))
-                errors.Add(new(keyPath, "keys are dotted camelCase config paths, e.g. optim.baseLearningRate"));
+            if (!StageOverrides.IsKey(key)) errors.Add(StageOverrides.KeyError(keyPath, "optim.baseLearningRate"));
             if (values is null || values.Count == 0)
             {
                 errors.Add(new(keyPath, "needs at least one value"));

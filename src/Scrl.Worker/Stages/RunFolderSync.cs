@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 using Scrl.Core.Training;
 using Scrl.Pipeline.Artifacts;
 
-namespace Scrl.Worker.Stages.Pretrain;
+namespace Scrl.Worker.Stages;
 
 /// <summary>
-/// Mirrors a local pretrain run folder (<see cref="PretrainRunLayout"/>) to <c>{prefix}</c> in the store.
+/// Mirrors a local run folder (<see cref="PretrainRunLayout"/>) to <c>{prefix}</c> in the store.
 /// Down: the latest checkpoint and the metrics log, so the run resumes. Up: each new checkpoint (tensors, then
 /// metadata), the metrics and TensorBoard files, and only then the <c>checkpoints/latest</c> pointer, so a
 /// reader of the store never finds a pointer to a checkpoint that is not all there.
@@ -26,11 +26,11 @@ internal sealed class RunFolderSync(IArtifactStore store, string prefix, Pretrai
         string? checkpoint = await ReadPointerAsync(cancellationToken).ConfigureAwait(false);
         if (checkpoint is null) return null;
         foreach (string file in new[] { checkpoint + ".ckpt", checkpoint + ".json" })
-            await DatasetCache.Download(store, Name("checkpoints/" + file), Path.Combine(layout.Checkpoints, file), cancellationToken).ConfigureAwait(false);
+            await ArtifactFiles.DownloadAsync(store, Name("checkpoints/" + file), Path.Combine(layout.Checkpoints, file), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(layout.Checkpoints, LatestPointer), checkpoint, cancellationToken).ConfigureAwait(false);
         // The metrics log continues across attempts (the sink drops rows past the checkpoint's step).
         if (await store.ExistsAsync(Name("metrics.jsonl"), cancellationToken).ConfigureAwait(false))
-            await DatasetCache.Download(store, Name("metrics.jsonl"), layout.Metrics, cancellationToken).ConfigureAwait(false);
+            await ArtifactFiles.DownloadAsync(store, Name("metrics.jsonl"), layout.Metrics, cancellationToken).ConfigureAwait(false);
         _uploadedCheckpoint = checkpoint;
         return checkpoint;
     }

@@ -18,12 +18,12 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
 
     [Fact]
-    public async Task Run_ThroughTheApi_ShardsPretrainsAndReports_WithEveryArtifactInBlob()
+    public async Task Run_ThroughTheApi_RunsEveryStage_WithEveryArtifactInBlob()
     {
         await using var emulator = await EmulatorFixture.StartAsync(azurite.Endpoints, workers: 1);
         string runId = "e2e-" + Guid.NewGuid().ToString("N")[..8];
 
-        using HttpResponseMessage started = await emulator.Http.PostAsync("api/runs", Json(RunSpec(runId, maxSteps: 4, checkpointEvery: 2)));
+        using HttpResponseMessage started = await emulator.Http.PostAsync("api/runs", Json(RunSpec(runId, maxSteps: 4, checkpointEvery: 2, evaluate: true)));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         JsonElement accepted = await ReadAsync(started);
         Assert.Equal(runId, accepted.GetProperty("id").GetString());
@@ -32,7 +32,8 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
         JsonElement status = await WaitForEndAsync(emulator, runId);
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
         JsonElement report = status.GetProperty("report");
-        Assert.Equal(["shard", "pretrain"], report.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()));
+        Assert.Equal(["shard", "pretrain", "roi-eval", "finetune-coco-det-1x"],
+                     report.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()));
         string prefix = $"runs/{runId}/pretrain/";
         Assert.Equal("step-000004", await ReadTextAsync(emulator, prefix + "checkpoints/latest"));
         // The worker uploads the newest checkpoint at each sync, so step 2's may have been skipped: only the last is certain.
@@ -41,6 +42,9 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
             Assert.True(await emulator.Host.Store.ExistsAsync(prefix + name), prefix + name);
         Assert.True(await emulator.Host.Store.ExistsAsync($"runs/{runId}/shard/result.json"));
         Assert.Contains(await ListAsync(emulator, "datasets/"), n => n.EndsWith("/shards/index.json", StringComparison.Ordinal));
+        foreach (string name in new[] { "roi-eval/pretrained/roi-eval.json", "roi-eval/result.json", "finetune-coco-det-1x/checkpoints/latest",
+                                        "finetune-coco-det-1x/evaluation/detections.json", "finetune-coco-det-1x/evaluation/summary.txt" })
+            Assert.True(await emulator.Host.Store.ExistsAsync($"runs/{runId}/{name}"), name);
         Assert.True(await emulator.Host.Store.ExistsAsync($"runs/{runId}/report.json"));
         Assert.True(await emulator.Host.Store.ExistsAsync($"runs/{runId}/report.md"));
     }
@@ -111,7 +115,7 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
         Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
     }
 
-    private string RunSpec(string runId, int maxSteps, int checkpointEvery) => $$"""
+    private string RunSpec(string runId, int maxSteps, int checkpointEvery, bool evaluate = false) => $$"""
         {
           "runId": "{{runId}}",
           "dataset": { "source": {{JsonSerializer.Serialize(data.Root)}}, "format": "coco" },
@@ -123,12 +127,23 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
             "data.decodeWorkers": "1", "run.maxSteps": "{{maxSteps}}", "run.checkpointEverySteps": "{{checkpointEvery}}",
             "run.logEverySteps": "1"
           },
-          "roiEval": { "enabled": false },
+          "roiEval": { "enabled": {{(evaluate ? "true" : "false")}}{{(evaluate ? RoiEvalOverrides : "")}} },
+          "finetune": [{{(evaluate ? FinetuneTask : "")}}],
           "stages": {
             "shard": { "timeout": "00:03:00", "maxAttempts": 1 },
-            "pretrain": { "timeout": "00:05:00", "maxAttempts": 1 }
+            "pretrain": { "timeout": "00:05:00", "maxAttempts": 1 },
+            "roiEval": { "timeout": "00:05:00", "maxAttempts": 1 },
+            "finetune": { "timeout": "00:05:00", "maxAttempts": 1 }
           }
         }
+        """;
+
+    // The generated dataset is a COCO root, so both stages default to its train2017 and val2017 splits.
+    private const string RoiEvalOverrides = """, "overrides": { "epochs": "2", "imageSize": "64", "imageBatch": "4" }""";
+
+    private const string FinetuneTask = """
+        { "task": "coco-det", "schedule": "1x", "overrides": { "maxSteps": "2", "imagesPerStep": "2", "lrSteps": "[]", "warmupSteps": "1",
+          "checkpointPeriod": "1", "trainMinSizes": "[64]", "testMinSize": "64", "maxSize": "96" } }
         """;
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

@@ -27,7 +27,9 @@ public sealed class RunSpecTests
             {
               "runId": "run-1", "dataset": { "source": "/data/voc", "format": "voc" }, "method": "byol", "backbone": "resnet18",
               "overrides": { "optim.baseLearningRate": "0.3" },
-              "finetune": [ { "task": "coco-det", "schedule": "0.5x" }, { "task": "voc-det", "schedule": "voc" } ],
+              "roiEval": { "train": "/data/coco", "val": "/data/coco", "overrides": { "epochs": "5" } },
+              "finetune": [ { "task": "coco-det", "schedule": "0.5x", "train": "/data/coco", "overrides": { "maxSteps": "100" } },
+                            { "task": "voc-det", "schedule": "voc" } ],
               "stages": { "pretrain": { "timeout": "1.00:00:00", "maxAttempts": 5 } }
             }
             """);
@@ -40,7 +42,23 @@ public sealed class RunSpecTests
         Assert.Equal(TimeSpan.FromMinutes(1), spec.Stages.Pretrain.FirstRetryDelay); // unset keys keep their defaults
         string written = JsonSerializer.Serialize(spec, SpecJson.Options);
         Assert.Contains("\"schedule\": \"0.5x\"", written);
-        Assert.Equal(spec.Finetune, SpecJson.ReadRunSpec(written).Spec!.Finetune);
+        Assert.Equal(JsonSerializer.Serialize(spec.Finetune, SpecJson.Options), JsonSerializer.Serialize(SpecJson.ReadRunSpec(written).Spec!.Finetune, SpecJson.Options));
+    }
+
+    [Fact]
+    public void Validate_EvaluationData_DefaultsToTheRunDataset_OnlyWhenItsLayoutFits()
+    {
+        var (_, errors) = SpecJson.ReadRunSpec("""
+            {
+              "dataset": { "source": "/data/images", "format": "imagefolder" },
+              "roiEval": { "val": "https://acct.blob.core.windows.net/coco", "overrides": { "Bad Key": "1", "epochs": " " } },
+              "finetune": [ { "task": "coco-det", "schedule": "1x" }, { "task": "voc-det", "schedule": "voc", "train": "/data/voc" } ]
+            }
+            """);
+
+        Assert.Equal(["$.roiEval.overrides['Bad Key']", "$.roiEval.overrides['epochs']", "$.roiEval.val", "$.roiEval.train", "$.finetune[0].train"],
+                     errors.Select(e => e.Path));
+        Assert.Contains("imagefolder", errors.Single(e => e.Path == "$.finetune[0].train").Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -81,7 +99,7 @@ public sealed class RunSpecTests
         Assert.Equal(
         [
             "$.runId", "$.dataset.source", "$.preset", "$.overrides['Optim..lr']", "$.overrides['run.epochs']",
-            "$.roiEval.baselines[1]", "$.roiEval.baselines", "$.finetune[0].schedule", "$.finetune[1].schedule",
+            "$.roiEval.baselines[1]", "$.roiEval.baselines", "$.finetune[0].schedule", "$.finetune[0].train", "$.finetune[1].schedule",
             "$.finetune[2].schedule", "$.finetune[2]", "$.stages.shard.timeout", "$.stages.shard.maxAttempts",
             "$.stages.shard.backoffCoefficient",
         ], errors.Select(e => e.Path));

@@ -20,20 +20,12 @@ internal static class DatasetCache
         int files = 0;
         await foreach (ArtifactInfo artifact in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
-            await Download(store, artifact.Name, Path.Combine(local, artifact.Name[prefix.Length..]), cancellationToken).ConfigureAwait(false);
+            await ArtifactFiles.DownloadAsync(store, artifact.Name, Path.Combine(local, artifact.Name[prefix.Length..]), cancellationToken).ConfigureAwait(false);
             files++;
         }
         if (files == 0) throw new FileNotFoundException($"The artifact store has no dataset under '{prefix}'.");
         await File.WriteAllTextAsync(Path.Combine(local, CompleteMarker), prefix, cancellationToken).ConfigureAwait(false);
         log.LogInformation("Downloaded dataset {Prefix}: {Files} files", prefix, files);
         return local;
-    }
-
-    public static async Task Download(IArtifactStore store, string name, string path, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using Stream source = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
-        await using FileStream target = File.Create(path);
-        await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
     }
 }
