@@ -177,6 +177,9 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
               storageQueueEndpoint
               '--work-dir'
               '/tmp/scrl-work'
+              // The image is the CUDA build; RoI-eval and fine-tune jobs run on the replica's GPU.
+              '--device'
+              'cuda'
             ],
             flatten(map(jobQueues, queueName => [
               '--queue'

@@ -81,7 +81,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         public int HeartbeatSeconds { get; init; } = 20;
 
         [CommandOption("-d|--device <DEVICE>")]
-        [Description("Where RoI-eval and fine-tuning jobs run: cpu or cuda[:n] (pretrain jobs name their own).")]
+        [Description("Where pretrain and RoI-eval jobs run: cpu or cuda[:n] (a pretrain job that names a device runs there; fine-tuning runs on the CPU).")]
         [DefaultValue("cpu")]
         public string Device { get; init; } = "cpu";
 
@@ -117,9 +117,9 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         IStageRunner[] runners =
         [
             new ShardStageRunner(loggers.CreateLogger<ShardStageRunner>()),
-            new PretrainStageRunner(TimeSpan.FromSeconds(5), loggers),
+            new PretrainStageRunner(settings.Device, TimeSpan.FromSeconds(5), loggers),
             new RoiEvalStageRunner(settings.Device, loggers.CreateLogger<RoiEvalStageRunner>()),
-            new FinetuneStageRunner(settings.Device, TimeSpan.FromSeconds(5), loggers.CreateLogger<FinetuneStageRunner>()),
+            new FinetuneStageRunner(TimeSpan.FromSeconds(5), loggers.CreateLogger<FinetuneStageRunner>()),
         ];
         var worker = new JobWorker(services.Transport, services.Store, services.Outcomes, runners, options, loggers.CreateLogger<JobWorker>());
         loggers.CreateLogger<WorkerCommand>().LogInformation("Worker on {Transport} queues {Queues}, store {Store}; Ctrl+C or SIGTERM stops it",

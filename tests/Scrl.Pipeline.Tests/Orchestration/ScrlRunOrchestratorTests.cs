@@ -22,7 +22,7 @@ public sealed class ScrlRunOrchestratorTests : IAsyncLifetime
         _host.Worker.JobDuration = TimeSpan.FromMilliseconds(400);
         RunSpec spec = TestSpecs.Run(runId, roiEval: true,
             new FinetuneTaskSpec { Task = FinetuneTask.CocoDetection, Schedule = FinetuneSchedule.OneX },
-            new FinetuneTaskSpec { Task = FinetuneTask.VocDetection, Schedule = FinetuneSchedule.Voc });
+            new FinetuneTaskSpec { Task = FinetuneTask.VocDetection, Schedule = FinetuneSchedule.Voc, Train = "/data/VOC2007" });
 
         await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ScrlRunOrchestrator), spec, new StartOrchestrationOptions(runId));
         OrchestrationMetadata done = await _host.WaitAsync(runId);
@@ -42,6 +42,13 @@ public sealed class ScrlRunOrchestratorTests : IAsyncLifetime
         Assert.Equal($"runs/{runId}/shard/out.bin", pretrainOptions.RootElement.GetProperty("shards")[0].GetString());
         Assert.Equal("demo", pretrainOptions.RootElement.GetProperty("preset").GetString());
         Assert.Equal("1", pretrainOptions.RootElement.GetProperty("overrides").GetProperty("run.epochs").GetString());
+
+        // Evaluation stages read the run's COCO root unless the spec names their data.
+        using JsonDocument roiEvalOptions = JsonDocument.Parse(sent[2].OptionsJson);
+        Assert.Equal(("file:///data/coco", "file:///data/coco"), (roiEvalOptions.RootElement.GetProperty("train").GetString(), roiEvalOptions.RootElement.GetProperty("val").GetString()));
+        Assert.Equal(["/data/VOC2007", "file:///data/coco"], sent[3..].Select(j => JsonDocument.Parse(j.OptionsJson).RootElement.GetProperty("train").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(sent[3..], j => Assert.Equal(JsonDocument.Parse(j.OptionsJson).RootElement.GetProperty("train").GetString(),
+                                                 JsonDocument.Parse(j.OptionsJson).RootElement.GetProperty("val").GetString()));
 
         var finetunes = _host.Worker.Executions.Where(e => e.Job.Stage == StageKind.Finetune).ToArray();
         Assert.True(finetunes[0].Started < finetunes[1].Ended && finetunes[1].Started < finetunes[0].Ended, "fine-tune jobs overlap in time");

@@ -21,7 +21,8 @@ namespace Scrl.Worker.Stages.Finetune;
 /// scored on the val split. A later attempt resumes from the store's latest checkpoint; on shutdown the trainer
 /// checkpoints, the checkpoint is uploaded, and the job runs again.
 /// </summary>
-public sealed class FinetuneStageRunner(string device, TimeSpan syncInterval, ILogger<FinetuneStageRunner> log) : IStageRunner
+/// <remarks>Runs on the CPU whatever the worker's device: Scrl.Detection does not place tensors on a GPU yet.</remarks>
+public sealed class FinetuneStageRunner(TimeSpan syncInterval, ILogger<FinetuneStageRunner> log) : IStageRunner
 {
     private const int EvaluationBatch = 2;
 
@@ -39,7 +40,6 @@ public sealed class FinetuneStageRunner(string device, TimeSpan syncInterval, IL
         JobMessage job = context.Job;
         FinetuneStageOptions options = FinetuneStageOptions.Parse(job.OptionsJson).Options
             ?? throw new ArgumentException($"Job '{job.JobId}' has invalid options; validate before running.", nameof(context));
-        if (device != "cpu") throw new NotSupportedException($"Fine-tuning runs on the CPU build only; this worker was given '{device}'.");
 
         string folder = ArtifactFiles.FreshJobFolder(context);
         var layout = new PretrainRunLayout(folder);

@@ -17,7 +17,7 @@ namespace Scrl.Worker.Stages.Pretrain;
 /// <param name="Overrides"><c>dotted.key=value</c> config overrides.</param>
 /// <param name="DatasetPrefix">Store prefix of the dataset, e.g. <c>datasets/{hash}/coco/</c>.</param>
 /// <param name="DataSource">A local (or mounted) dataset path, instead of <paramref name="DatasetPrefix"/>.</param>
-/// <param name="Device"><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</param>
+/// <param name="Device"><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>; null runs on the worker's device.</param>
 // Positional with defaults: the JSON source generator keeps a parameter's default when the member is absent
 // (for init-only properties it would write null).
 public sealed record PretrainStageOptions(
@@ -25,7 +25,7 @@ public sealed record PretrainStageOptions(
     IReadOnlyList<string>? Overrides = null,
     string? DatasetPrefix = null,
     string? DataSource = null,
-    string Device = "cpu")
+    string? Device = null)
 {
     /// <summary>Parses and checks the options, listing every problem; the config itself is checked by loading it.</summary>
     public static (PretrainStageOptions? Options, IReadOnlyList<string> Problems) Parse(string json)

@@ -11,7 +11,7 @@ namespace Scrl.Worker.Stages.Pretrain;
 /// resumes from the stage's latest checkpoint in the store, uploads each checkpoint as it is written, and
 /// checks the job's cancel marker after each upload. On shutdown the job checkpoints, uploads and rethrows.
 /// </summary>
-public sealed class PretrainStageRunner(TimeSpan syncInterval, ILoggerFactory loggers) : IStageRunner
+public sealed class PretrainStageRunner(string device, TimeSpan syncInterval, ILoggerFactory loggers) : IStageRunner
 {
     private readonly ILogger _log = loggers.CreateLogger<PretrainStageRunner>();
 
@@ -36,7 +36,7 @@ public sealed class PretrainStageRunner(TimeSpan syncInterval, ILoggerFactory lo
 
         var config = options.LoadConfig(dataRoot);
         var source = await PretrainDataSource.OpenAsync(config.Data, stoppingToken).ConfigureAwait(false);
-        using var pretrain = new PretrainJob(config, source, runDirectory, Devices.Parse(options.Device),
+        using var pretrain = new PretrainJob(config, source, runDirectory, Devices.Parse(options.Device ?? device),
                                              loggers.CreateLogger<PretrainJob>());
         PretrainOutcome result;
         await using (var uploads = CheckpointUploadLoop.Start(context, sync, syncInterval, _log, stoppingToken))
