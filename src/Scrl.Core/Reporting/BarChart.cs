@@ -1,5 +1,6 @@
 using System.Globalization;
 using Scrl.Core.IO;
+using Scrl.Charts;
 using SkiaSharp;
 
 namespace Scrl.Core.Reporting;
@@ -36,24 +37,15 @@ public sealed class BarChart
     public byte[] RenderPng()
     {
         if (!(YMax > 0)) throw new ArgumentOutOfRangeException(nameof(YMax), YMax, "must be > 0");
-        using var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            Draw(canvas);
-        }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100)
-                        ?? throw new InvalidOperationException("SkiaSharp could not encode the chart as PNG.");
-        return png.ToArray();
+        return PngCanvas.Render(Width, Height, Draw);
     }
 
     public void SavePng(string path) => AtomicFile.WriteAllBytes(path, RenderPng());
 
     private void Draw(SKCanvas canvas)
     {
-        using var titleFont = new SKFont(PlotTypeface.Regular, TitleSize);
-        using var font = new SKFont(PlotTypeface.Regular, LabelSize);
+        using var titleFont = new SKFont(ChartTypeface.Regular, TitleSize);
+        using var font = new SKFont(ChartTypeface.Regular, LabelSize);
         using var text = new SKPaint { IsAntialias = true, Color = Ink };
         using var grid = new SKPaint { Color = GridColour, StrokeWidth = 1, Style = SKPaintStyle.Stroke };
         using var fill = new SKPaint { IsAntialias = true, Color = Bar, Style = SKPaintStyle.Fill };

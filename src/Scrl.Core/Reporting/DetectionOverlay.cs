@@ -1,3 +1,5 @@
+using Scrl.Charts;
+using Scrl.Core.IO;
 using SkiaSharp;
 
 namespace Scrl.Core.Reporting;
@@ -19,20 +21,17 @@ public static class DetectionOverlay
     {
         using var source = SKBitmap.Decode(imagePath) ?? throw new InvalidDataException($"cannot decode image {imagePath}");
         float scale = Math.Max(1f, (float)MinDrawnSide / Math.Min(source.Width, source.Height));
-        using var bitmap = new SKBitmap((int)Math.Round(source.Width * scale), (int)Math.Round(source.Height * scale));
-        using (var canvas = new SKCanvas(bitmap))
+        int width = (int)Math.Round(source.Width * scale), height = (int)Math.Round(source.Height * scale);
+        byte[] png = PngCanvas.Render(width, height, canvas =>
         {
             using var smooth = new SKPaint { FilterQuality = SKFilterQuality.Medium };
-            canvas.DrawBitmap(source, new SKRect(0, 0, bitmap.Width, bitmap.Height), smooth);
-            using var font = new SKFont(PlotTypeface.Regular, 12);
+            canvas.DrawBitmap(source, new SKRect(0, 0, width, height), smooth);
+            using var font = new SKFont(ChartTypeface.Regular, 12);
             using var dashes = SKPathEffect.CreateDash([6, 4], 0);
             foreach (var box in truth) Draw(canvas, box, scale, TruthColour, font, dashes, captionBelow: true);
             foreach (var box in predicted) Draw(canvas, box, scale, PredictedColour, font, null, captionBelow: false);
-        }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100) ?? throw new InvalidOperationException("PNG encoding failed");
-        using var file = File.Create(pngPath);
-        png.SaveTo(file);
+        });
+        AtomicFile.WriteAllBytes(pngPath, png);
     }
 
     private static void Draw(SKCanvas canvas, OverlayBox box, float scale, SKColor colour, SKFont font, SKPathEffect? effect, bool captionBelow)

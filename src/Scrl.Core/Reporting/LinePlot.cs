@@ -1,4 +1,5 @@
 using Scrl.Core.IO;
+using Scrl.Charts;
 using SkiaSharp;
 
 namespace Scrl.Core.Reporting;
@@ -48,16 +49,7 @@ public sealed class LinePlot
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Width, 200);
         ArgumentOutOfRangeException.ThrowIfLessThan(Height, 150);
-        using var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            Draw(canvas);
-        }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100)
-                        ?? throw new InvalidOperationException("SkiaSharp could not encode the plot as PNG.");
-        return png.ToArray();
+        return PngCanvas.Render(Width, Height, Draw);
     }
 
     /// <summary>Renders the chart and writes it to <paramref name="path"/> atomically.</summary>
@@ -65,9 +57,9 @@ public sealed class LinePlot
 
     private void Draw(SKCanvas canvas)
     {
-        using var titleFont = new SKFont(PlotTypeface.Regular, TitleSize);
-        using var labelFont = new SKFont(PlotTypeface.Regular, LabelSize);
-        using var tickFont = new SKFont(PlotTypeface.Regular, TickSize);
+        using var titleFont = new SKFont(ChartTypeface.Regular, TitleSize);
+        using var labelFont = new SKFont(ChartTypeface.Regular, LabelSize);
+        using var tickFont = new SKFont(ChartTypeface.Regular, TickSize);
         using var text = new SKPaint { IsAntialias = true, Color = Ink };
 
         var (xTicks, yTicks) = Ticks();

@@ -1,3 +1,4 @@
+using Scrl.Charts;
 using SkiaSharp;
 
 namespace Scrl.Pipeline.Reports;
@@ -21,16 +22,7 @@ public static class LeaderboardPlot
         ArgumentNullException.ThrowIfNull(board);
         LeaderboardRow[] ranked = [.. board.Rows.Where(r => r.Score is not null)];
         int height = Top + Math.Max(1, ranked.Length) * (BarHeight + BarGap) + Bottom;
-        using var bitmap = new SKBitmap(new SKImageInfo(Width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            Draw(canvas, board, ranked);
-        }
-        using var image = SKImage.FromBitmap(bitmap);
-        using SKData png = image.Encode(SKEncodedImageFormat.Png, 100)
-                           ?? throw new InvalidOperationException("SkiaSharp could not encode the leaderboard plot as PNG.");
-        return png.ToArray();
+        return PngCanvas.Render(Width, height, canvas => Draw(canvas, board, ranked));
     }
 
     private static void Draw(SKCanvas canvas, Leaderboard board, LeaderboardRow[] ranked)

@@ -1,15 +1,14 @@
 using SkiaSharp;
 
-namespace Scrl.Pipeline.Reports;
+namespace Scrl.Charts;
 
 /// <summary>The typeface charts draw text with.</summary>
 /// <remarks>
 /// The NoDependencies Skia build has no fontconfig: it scans <c>/usr/share/fonts</c> and its "default" is whatever
-/// family it met first. So ask for a plain sans family by name first. With no fonts installed at all, Skia hands
-/// out an empty typeface: bars still render, text does not. (Scrl.Core's plots do the same; Pipeline cannot
-/// reference Core.)
+/// family it met first (a maths font on Debian images). So ask for a plain sans family by name first. With no fonts
+/// installed at all, Skia hands out an empty typeface: lines and bars still render, text does not.
 /// </remarks>
-internal static class ChartTypeface
+public static class ChartTypeface
 {
     private static readonly string[] PreferredFamilies = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica"];
 
