@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DurableTask.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -57,7 +56,7 @@ internal static class EmulatorApi
 
     private static async Task<IResult> GetAsync(string id, TaskHubClient client, string kind, CancellationToken ct)
     {
-        if (!RunIds.IsValid(id)) return InvalidId(id);
+        if (RunIds.PathProblem(id) is { } invalid) return Errors(StatusCodes.Status400BadRequest, [invalid]);
         OrchestrationState? state = await client.GetOrchestrationStateAsync(id).WaitAsync(ct);
         if (state is null) return Error(StatusCodes.Status404NotFound, $"no {kind[..^1]} '{id}'");
         bool completed = state.OrchestrationStatus == OrchestrationStatus.Completed;
@@ -71,24 +70,14 @@ internal static class EmulatorApi
 
     private static async Task<IResult> CancelAsync(string id, HttpRequest request, TaskHubClient client, CancellationToken ct)
     {
-        if (!RunIds.IsValid(id)) return InvalidId(id);
+        if (RunIds.PathProblem(id) is { } invalid) return Errors(StatusCodes.Status400BadRequest, [invalid]);
         OrchestrationState? state = await client.GetOrchestrationStateAsync(id).WaitAsync(ct);
         if (state is null) return Error(StatusCodes.Status404NotFound, $"no run '{id}'");
         if (!Active.Contains(state.OrchestrationStatus))
             return Error(StatusCodes.Status409Conflict, $"run '{id}' already ended ({RuntimeStatus(state)})");
 
-        string body = await new StreamReader(request.Body).ReadToEndAsync(ct);
-        CancelRequest? cancel;
-        try
-        {
-            cancel = string.IsNullOrWhiteSpace(body) ? new CancelRequest("cancelled through the API") : JsonSerializer.Deserialize<CancelRequest>(body, SpecJson.Options);
-        }
-        catch (JsonException e)
-        {
-            return Errors(StatusCodes.Status400BadRequest, [new ValidationError(e.Path ?? "$", e.Message)]);
-        }
-        if (cancel is not { Reason.Length: > 0 })
-            return Errors(StatusCodes.Status400BadRequest, [new ValidationError("$.reason", "A cancel request needs a non-empty \"reason\".")]);
+        (CancelRequest? cancel, ValidationError? problem) = CancelRequest.Read(await new StreamReader(request.Body).ReadToEndAsync(ct));
+        if (cancel is null) return Errors(StatusCodes.Status400BadRequest, [problem!]);
         await client.RaiseEventAsync(new OrchestrationInstance { InstanceId = id }, EventNames.CancelRequested, cancel).WaitAsync(ct);
         return Accepted(request, "runs", id);
     }
@@ -101,9 +90,6 @@ internal static class EmulatorApi
         if (kind == "runs") body["cancelPostUri"] = status + "/cancel";
         return new WithLocation(Results.Json(body, SpecJson.Options, statusCode: StatusCodes.Status202Accepted), status);
     }
-
-    private static IResult InvalidId(string id) =>
-        Errors(StatusCodes.Status400BadRequest, [new ValidationError("$.id", $"must be 1-63 lowercase letters, digits or '-', was '{id}'")]);
 
     private static IResult Error(int status, string message) => Errors(status, [new ValidationError("$", message)]);
 

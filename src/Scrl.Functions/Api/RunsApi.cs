@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask;
@@ -51,6 +50,7 @@ public sealed class RunsApi(TimeProvider clock, ILogger<RunsApi> log)
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
+        if (RunIds.PathProblem(id) is { } invalid) return await ApiResponses.BadRequestAsync(request, [invalid], cancellationToken);
         OrchestrationMetadata? instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         return instance is null
             ? await ApiResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"no run '{id}'", cancellationToken)
@@ -66,33 +66,17 @@ public sealed class RunsApi(TimeProvider clock, ILogger<RunsApi> log)
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
+        if (RunIds.PathProblem(id) is { } invalid) return await ApiResponses.BadRequestAsync(request, [invalid], cancellationToken);
         OrchestrationMetadata? instance = await client.GetInstanceAsync(id, cancellationToken);
         if (instance is null)
             return await ApiResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"no run '{id}'", cancellationToken);
         if (!Active.Contains(instance.RuntimeStatus))
             return await ApiResponses.ErrorAsync(request, HttpStatusCode.Conflict, $"run '{id}' already ended ({instance.RuntimeStatus})", cancellationToken);
 
-        CancelRequest cancel;
-        try
-        {
-            cancel = await ReadCancelRequestAsync(request, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return await ApiResponses.BadRequestAsync(request, [new ValidationError(e.Path ?? "$", e.Message)], cancellationToken);
-        }
+        (CancelRequest? cancel, ValidationError? problem) = CancelRequest.Read(await request.ReadAsStringAsync());
+        if (cancel is null) return await ApiResponses.BadRequestAsync(request, [problem!], cancellationToken);
         await client.RaiseEventAsync(id, EventNames.CancelRequested, cancel, cancellationToken);
         log.LogInformation("Run {RunId}: cancel requested ({Reason})", id, cancel.Reason);
         return await client.CreateCheckStatusResponseAsync(request, id, HttpStatusCode.Accepted, cancellationToken);
-    }
-
-    /// <summary>The body's reason, or a default when the body is empty.</summary>
-    /// <exception cref="JsonException">The body is not a cancel request.</exception>
-    private static async Task<CancelRequest> ReadCancelRequestAsync(HttpRequestData request, CancellationToken cancellationToken)
-    {
-        string body = await request.ReadAsStringAsync() ?? "";
-        if (string.IsNullOrWhiteSpace(body)) return new CancelRequest("cancelled through the API");
-        CancelRequest? parsed = JsonSerializer.Deserialize<CancelRequest>(body, SpecJson.Options);
-        return parsed is { Reason: { Length: > 0 } } ? parsed : throw new JsonException("A cancel request needs a non-empty \"reason\".", "$.reason", null, null);
     }
 }

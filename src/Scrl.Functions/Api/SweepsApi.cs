@@ -46,6 +46,7 @@ public sealed class SweepsApi(TimeProvider clock, ILogger<SweepsApi> log)
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
+        if (RunIds.PathProblem(id) is { } invalid) return await ApiResponses.BadRequestAsync(request, [invalid], cancellationToken);
         OrchestrationMetadata? instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         return instance is null
             ? await ApiResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"no sweep '{id}'", cancellationToken)

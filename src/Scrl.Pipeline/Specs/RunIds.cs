@@ -12,6 +12,10 @@ public static class RunIds
     /// APIs check before they look an id up, so no path-like id reaches storage.</summary>
     public static bool IsValid(string? id) => id is not null && RunSpec.RunIdPattern().IsMatch(id);
 
+    /// <summary>The 400 answer's problem for an id from a URL path, or null when the id is valid.</summary>
+    public static ValidationError? PathProblem(string? id) =>
+        IsValid(id) ? null : new ValidationError("$.id", $"must be 1-63 lowercase letters, digits or '-', was '{id}'");
+
     /// <summary><c>sweep-20250102-030405-1a2b3c4d</c>.</summary>
     public static string NewSweep(DateTimeOffset now, Guid entropy) => Make("sweep", now, entropy);
 
