@@ -10,10 +10,18 @@ namespace Scrl.Core.Data.Shards;
 /// background (each on its own pool thread) while the next one fills, so reading source files, hashing and writing
 /// overlap, and the output sees one large sequential write per chunk.
 /// </summary>
+/// <remarks>
+/// A file added with a check is read into one piece of a chunk, so the check sees its bytes where they lie, without a
+/// copy: the chunk is sent early when the member does not fit in what is left of it, and a member larger than a chunk
+/// gets a larger one.
+/// </remarks>
 internal sealed class ShardTarWriter(Stream output, CancellationToken cancellationToken) : IAsyncDisposable
 {
-    // A multiple of the block size, so headers and padding never straddle two chunks.
+    // Chunk sizes are multiples of the block size, so headers and padding never straddle two chunks.
     private const int ChunkBytes = 1 << 20;
+
+    /// <summary>Largest file that <see cref="AddFileAsync"/> can check: its data must fit in one array.</summary>
+    public static readonly long MaxCheckedBytes = (Array.MaxLength - 2 * ShardFormat.BlockSize) & ~(ShardFormat.BlockSize - 1L);
 
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
@@ -24,7 +32,7 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
     /// <summary>Bytes of the archive so far, buffered or written.</summary>
     public long Length { get; private set; }
 
-    private Span<byte> Free => _chunk.AsSpan(_filled, ChunkBytes - _filled);
+    private Span<byte> Free => _chunk.AsSpan(_filled);
 
     /// <summary>Adds member <paramref name="name"/> holding <paramref name="data"/>.</summary>
     public async ValueTask AddAsync(string name, ReadOnlyMemory<byte> data)
@@ -33,7 +41,7 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         await AddHeaderAsync(name, length).ConfigureAwait(false);
         while (!data.IsEmpty)
         {
-            int n = Math.Min(data.Length, ChunkBytes - _filled);
+            int n = Math.Min(data.Length, _chunk.Length - _filled);
             data.Span[..n].CopyTo(Free);
             data = data[n..];
             await AdvanceAsync(n).ConfigureAwait(false);
@@ -43,21 +51,60 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
 
     /// <summary>
     /// Adds member <paramref name="name"/> holding the first <paramref name="length"/> bytes of <paramref name="file"/>,
-    /// read straight into the chunk. <paramref name="path"/> names the file in errors.
+    /// read straight into the chunk. <paramref name="check"/>, when given, sees those bytes before the member counts as
+    /// added, and may throw to refuse them. <paramref name="path"/> names the file in errors.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is shorter than <paramref name="length"/> (it changed meanwhile).</exception>
-    public async ValueTask AddFileAsync(string name, SafeFileHandle file, long length, string path)
+    /// <exception cref="ArgumentOutOfRangeException">A check is given and the file is over <see cref="MaxCheckedBytes"/>.</exception>
+    public async ValueTask AddFileAsync(string name, SafeFileHandle file, long length, string path, Action<ReadOnlySpan<byte>>? check = null)
     {
+        if (check is not null)
+        {
+            await AddCheckedFileAsync(name, file, length, path, check).ConfigureAwait(false);
+            return;
+        }
         await AddHeaderAsync(name, length).ConfigureAwait(false);
         for (long offset = 0; offset < length;)
         {
-            int n = RandomAccess.Read(file, Free[..(int)Math.Min(length - offset, ChunkBytes - _filled)], offset);
-            if (n == 0) throw new InvalidDataException($"'{path}' ended after {offset} of its {length} bytes; did it change while being sharded?");
+            int n = RandomAccess.Read(file, Free[..(int)Math.Min(length - offset, _chunk.Length - _filled)], offset);
+            if (n == 0) throw Shorter(path, offset, length);
             offset += n;
             await AdvanceAsync(n).ConfigureAwait(false);
         }
         await PadAsync(length).ConfigureAwait(false);
     }
+
+    // The member in one piece: header, data read until complete, check, padding; nothing advances until the check passed.
+    private async ValueTask AddCheckedFileAsync(string name, SafeFileHandle file, long length, string path, Action<ReadOnlySpan<byte>> check)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxCheckedBytes);
+        int entry = (int)ShardFormat.EntryBytes(length);
+        await MakeRoomAsync(entry).ConfigureAwait(false);
+        UstarHeader.Write(Free, name, length);
+        var data = Free.Slice(ShardFormat.BlockSize, (int)length);
+        for (int offset = 0; offset < data.Length;)
+        {
+            int n = RandomAccess.Read(file, data[offset..], offset);
+            if (n == 0) throw Shorter(path, offset, length);
+            offset += n;
+        }
+        check(data);
+        Free[(ShardFormat.BlockSize + data.Length)..entry].Clear();
+        await AdvanceAsync(entry).ConfigureAwait(false);
+    }
+
+    // Sends a partly filled chunk when `bytes` do not fit after it, and swaps in a larger buffer when they do not fit in any.
+    private async ValueTask MakeRoomAsync(int bytes)
+    {
+        if (bytes <= _chunk.Length - _filled) return;
+        if (_filled > 0) await RotateAsync().ConfigureAwait(false);
+        if (bytes <= _chunk.Length) return;
+        ArrayPool<byte>.Shared.Return(_chunk);
+        _chunk = ArrayPool<byte>.Shared.Rent(bytes);   // bytes is a multiple of the block size, and so is what the pool gives
+    }
+
+    private static InvalidDataException Shorter(string path, long offset, long length) =>
+        new($"'{path}' ended after {offset} of its {length} bytes; did it change while being sharded?");
 
     /// <summary>Ends the archive and writes out what is buffered; returns its size and sha256 (hex). Call once.</summary>
     public async ValueTask<(long Bytes, string Sha256)> FinishAsync()
@@ -102,17 +149,18 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
     {
         _filled += bytes;
         Length += bytes;
-        return _filled == ChunkBytes ? new ValueTask(RotateAsync()) : ValueTask.CompletedTask;
+        return _filled == _chunk.Length ? new ValueTask(RotateAsync()) : ValueTask.CompletedTask;
     }
 
-    // Waits for the previous chunk's write, which frees its buffer, then writes the full chunk in the background.
+    // Waits for the previous chunk's write, which frees its buffer, then writes the filled chunk in the background.
     private async Task RotateAsync()
     {
         await _flushing.ConfigureAwait(false);
+        int filled = _filled;
         (_chunk, _spare) = (_spare, _chunk);
         _filled = 0;
         byte[] full = _spare;
-        _flushing = WriteChunkAsync(full, ChunkBytes);
+        _flushing = WriteChunkAsync(full, filled);
     }
 
     // Hashing and writing only read the chunk, so they run side by side; chunks still reach both in order, since the

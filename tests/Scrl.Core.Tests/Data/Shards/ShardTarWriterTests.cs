@@ -76,6 +76,47 @@ public sealed class ShardTarWriterTests
     }
 
     [Fact]
+    public async Task Archive_CheckedFiles_MatchesTarWriterAndEachCheckSeesItsFile()
+    {
+        using var temp = new TempDirectory();
+        var random = new Random(9);
+        var members = new List<(string Name, byte[] Data)>();
+        for (int i = 0; i < 24; i++)   // sizes around and above the 1 MiB chunk, so members move to fresh and larger chunks
+        {
+            var data = new byte[i % 6 == 5 ? random.Next(1 << 20, 3 << 20) : random.Next(0, 400_000)];
+            random.NextBytes(data);
+            members.Add(($"{i:D6}.{(i % 3 == 0 ? "json" : "jpg")}", data));
+        }
+
+        using var output = new MemoryStream();
+        var seen = new List<byte[]>();
+        (long Bytes, string Sha256) result;
+        await using (var tar = new ShardTarWriter(output, CancellationToken.None))
+        {
+            foreach (var (name, data) in members)
+            {
+                if (name.EndsWith(".json", StringComparison.Ordinal))
+                {
+                    await tar.AddAsync(name, data);
+                    continue;
+                }
+                string path = temp.File(name);
+                await File.WriteAllBytesAsync(path, data);
+                using var file = File.OpenHandle(path);
+                await tar.AddFileAsync(name, file, data.Length, path, bytes => seen.Add(bytes.ToArray()));
+            }
+            result = await tar.FinishAsync();
+        }
+
+        byte[] expected = Reference(members);
+        Assert.True(expected.AsSpan().SequenceEqual(output.ToArray()), "archive differs from TarWriter's");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected)), result.Sha256);
+        var files = members.Where(m => !m.Name.EndsWith(".json", StringComparison.Ordinal)).Select(m => m.Data).ToList();
+        Assert.Equal(files.Count, seen.Count);
+        for (int i = 0; i < files.Count; i++) Assert.True(files[i].AsSpan().SequenceEqual(seen[i]), $"check {i} saw other bytes");
+    }
+
+    [Fact]
     public async Task AddFile_FileShorterThanPromised_Throws()
     {
         using var temp = new TempDirectory();
