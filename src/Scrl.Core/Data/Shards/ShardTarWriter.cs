@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using Scrl.Core.IO;
 
 namespace Scrl.Core.Data.Shards;
 
@@ -13,26 +13,28 @@ namespace Scrl.Core.Data.Shards;
 /// <remarks>
 /// A file added with a check is read into one piece of a chunk, so the check sees its bytes where they lie, without a
 /// copy: the chunk is sent early when the member does not fit in what is left of it, and a member larger than a chunk
-/// gets a larger one.
+/// gets a larger one. Chunks are <see cref="DirectIoBuffer"/>s and a chunk sent early keeps back its last partial
+/// 4 KiB block for the next one, so every write but the archive's last is one that <see cref="DirectFileStream"/>
+/// passes to the device without a copy.
 /// </remarks>
 internal sealed class ShardTarWriter(Stream output, CancellationToken cancellationToken) : IAsyncDisposable
 {
     // Chunk sizes are multiples of the block size, so headers and padding never straddle two chunks.
-    private const int ChunkBytes = 1 << 20;
+    private const int ChunkBytes = (1 << 20) - DirectFileStream.Alignment;
 
     /// <summary>Largest file that <see cref="AddFileAsync"/> can check: its data must fit in one array.</summary>
-    public static readonly long MaxCheckedBytes = (Array.MaxLength - 2 * ShardFormat.BlockSize) & ~(ShardFormat.BlockSize - 1L);
+    public static readonly long MaxCheckedBytes = (Array.MaxLength - 4L * DirectFileStream.Alignment) & ~(ShardFormat.BlockSize - 1L);
 
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-    private byte[] _spare = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+    private DirectIoBuffer _chunk = new(ChunkBytes);
+    private DirectIoBuffer _spare = new(ChunkBytes);
     private int _filled;
     private Task _flushing = Task.CompletedTask;   // writes _spare; at most one chunk is in flight
 
     /// <summary>Bytes of the archive so far, buffered or written.</summary>
     public long Length { get; private set; }
 
-    private Span<byte> Free => _chunk.AsSpan(_filled);
+    private Span<byte> Free => _chunk.Span[_filled..];
 
     /// <summary>Adds member <paramref name="name"/> holding <paramref name="data"/>.</summary>
     public async ValueTask AddAsync(string name, ReadOnlyMemory<byte> data)
@@ -41,7 +43,7 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         await AddHeaderAsync(name, length).ConfigureAwait(false);
         while (!data.IsEmpty)
         {
-            int n = Math.Min(data.Length, _chunk.Length - _filled);
+            int n = Math.Min(data.Length, _chunk.Capacity - _filled);
             data.Span[..n].CopyTo(Free);
             data = data[n..];
             await AdvanceAsync(n).ConfigureAwait(false);
@@ -66,7 +68,7 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         await AddHeaderAsync(name, length).ConfigureAwait(false);
         for (long offset = 0; offset < length;)
         {
-            int n = RandomAccess.Read(file, Free[..(int)Math.Min(length - offset, _chunk.Length - _filled)], offset);
+            int n = RandomAccess.Read(file, Free[..(int)Math.Min(length - offset, _chunk.Capacity - _filled)], offset);
             if (n == 0) throw Shorter(path, offset, length);
             offset += n;
             await AdvanceAsync(n).ConfigureAwait(false);
@@ -93,14 +95,16 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         await AdvanceAsync(entry).ConfigureAwait(false);
     }
 
-    // Sends a partly filled chunk when `bytes` do not fit after it, and swaps in a larger buffer when they do not fit in any.
+    // Sends the chunk when `bytes` do not fit after what it holds, and swaps in a larger buffer when they do not fit in any.
     private async ValueTask MakeRoomAsync(int bytes)
     {
-        if (bytes <= _chunk.Length - _filled) return;
-        if (_filled > 0) await RotateAsync().ConfigureAwait(false);
-        if (bytes <= _chunk.Length) return;
-        ArrayPool<byte>.Shared.Return(_chunk);
-        _chunk = ArrayPool<byte>.Shared.Rent(bytes);   // bytes is a multiple of the block size, and so is what the pool gives
+        if (bytes <= _chunk.Capacity - _filled) return;
+        if (_filled >= DirectFileStream.Alignment) await RotateAsync().ConfigureAwait(false);
+        if (bytes <= _chunk.Capacity - _filled) return;
+        var larger = new DirectIoBuffer(_filled + bytes);
+        _chunk.Span[.._filled].CopyTo(larger.Span);
+        _chunk.Dispose();
+        _chunk = larger;
     }
 
     private static InvalidDataException Shorter(string path, long offset, long length) =>
@@ -126,8 +130,8 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         // Left running only when a write failed; that failure is already on its way out, and the chunks must not
         // go back to the pool while a write may still read them.
         await _flushing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        ArrayPool<byte>.Shared.Return(_chunk);
-        ArrayPool<byte>.Shared.Return(_spare);
+        _chunk.Dispose();
+        _spare.Dispose();
         _hash.Dispose();
     }
 
@@ -149,23 +153,24 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
     {
         _filled += bytes;
         Length += bytes;
-        return _filled == _chunk.Length ? new ValueTask(RotateAsync()) : ValueTask.CompletedTask;
+        return _filled == _chunk.Capacity ? new ValueTask(RotateAsync()) : ValueTask.CompletedTask;
     }
 
-    // Waits for the previous chunk's write, which frees its buffer, then writes the filled chunk in the background.
+    // Waits for the previous chunk's write, which frees its buffer, then writes the chunk's whole 4 KiB blocks (all of it
+    // when full) in the background; the bytes of a last partial block start the next chunk.
     private async Task RotateAsync()
     {
         await _flushing.ConfigureAwait(false);
-        int filled = _filled;
+        int send = _filled == _chunk.Capacity ? _filled : _filled / DirectFileStream.Alignment * DirectFileStream.Alignment;
         (_chunk, _spare) = (_spare, _chunk);
-        _filled = 0;
-        byte[] full = _spare;
-        _flushing = WriteChunkAsync(full, filled);
+        _spare.Span[send.._filled].CopyTo(_chunk.Span);
+        _filled -= send;
+        _flushing = WriteChunkAsync(_spare, send);
     }
 
     // Hashing and writing only read the chunk, so they run side by side; chunks still reach both in order, since the
     // next chunk waits for this one.
-    private Task WriteChunkAsync(byte[] chunk, int count) => Task.WhenAll(
-        Task.Run(() => _hash.AppendData(chunk, 0, count), cancellationToken),
-        Task.Run(async () => await output.WriteAsync(chunk.AsMemory(0, count), cancellationToken).ConfigureAwait(false), cancellationToken));
+    private Task WriteChunkAsync(DirectIoBuffer chunk, int count) => Task.WhenAll(
+        Task.Run(() => _hash.AppendData(chunk.Span[..count]), cancellationToken),
+        Task.Run(async () => await output.WriteAsync(chunk.Memory[..count], cancellationToken).ConfigureAwait(false), cancellationToken));
 }
