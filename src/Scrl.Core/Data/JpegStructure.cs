@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -23,6 +24,7 @@ public static class JpegStructure
     private const int MaxBlocksInMcu = 10;   // libjpeg's D_MAX_BLOCKS_IN_MCU
 
     /// <summary>Width and height when <paramref name="jpeg"/> is a complete plain JPEG (see remarks); null otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // runs once per image in short processes: skip the slow first tier
     public static (int Width, int Height)? CompleteSize(ReadOnlySpan<byte> jpeg)
     {
         if (jpeg.Length < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8) return null;
@@ -61,6 +63,7 @@ public static class JpegStructure
     // Index of the marker that ends the entropy-coded data starting at `pos`: the first 0xFF followed by neither 0x00
     // (a stuffed 0xFF) nor RSTn; -1 when the data runs out first. Stuffed bytes come every few hundred bytes, so whole
     // vectors are tested at once rather than stopping at each 0xFF: this scan is most of the walk's time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int EndOfEntropyData(ReadOnlySpan<byte> jpeg, int pos)
     {
         if (Vector256.IsHardwareAccelerated)

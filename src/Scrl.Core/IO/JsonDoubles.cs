@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Scrl.Core.IO;
@@ -16,6 +17,7 @@ internal static class JsonDoubles
     private const double Limit = 1e9;
 
     /// <summary>Writes <paramref name="value"/> as the writer's number value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // millions of calls in a short process: skip the slow first tier
     public static void Write(Utf8JsonWriter writer, double value)
     {
         Span<byte> text = stackalloc byte[16];
@@ -29,6 +31,7 @@ internal static class JsonDoubles
     /// |value| is below 1e9: n's digits with the decimal point two places from the right, trailing zeros dropped.
     /// Any other text with as few decimals or fewer lies 0.01 or more from n/100, so it reads back as another double.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryFormatHundredths(double value, Span<byte> destination, out int written)
     {
         written = 0;
