@@ -23,7 +23,7 @@ internal sealed unsafe partial class DirectFileStream : Stream
     public const int Alignment = 4096;
 
     private const int GatherBytes = 1 << 20;
-    private const int FileMode = 0x1B6;   // 0666, narrowed by the umask as for any new file
+    private const int Permissions = 0x1B6;   // 0666, narrowed by the umask as for any new file
     private const int GetFlags = 3;       // F_GETFL
     private const int SetFlags = 4;       // F_SETFL
 
@@ -56,7 +56,7 @@ internal sealed unsafe partial class DirectFileStream : Stream
         };
         if (direct == 0) return null;
         const int writeOnly = 0x1, create = 0x40, exclusive = 0x80, closeOnExec = 0x80000;
-        int fd = Open(path, writeOnly | create | exclusive | closeOnExec | direct, FileMode);
+        int fd = Open(path, writeOnly | create | exclusive | closeOnExec | direct, Permissions);
         // Refused (a file system without direct I/O, or anything else): the caller's ordinary open reports real errors.
         return fd < 0 ? null : new DirectFileStream(new SafeFileHandle(fd, ownsHandle: true), direct);
     }
@@ -185,6 +185,7 @@ internal sealed unsafe partial class DirectFileStream : Stream
         _throughCache = true;
     }
 
+    // open and fcntl are variadic in C; on x64 and arm64 Linux their third argument is passed as an ordinary int.
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags, int mode);
 
