@@ -12,7 +12,8 @@ namespace Scrl.Cli.Commands;
 
 /// <summary>
 /// <c>scrl shard</c>: reads a COCO/VOC/ImageFolder/Cityscapes dataset, validates it, and publishes it as tar shards under
-/// <c>{out}/datasets/{datasetHash}/shards/</c> in a local folder or a blob container, reusing an identical set.
+/// <c>{out}/datasets/{datasetHash}/shards/</c> in a local folder or a blob container, reusing an identical set. Images are
+/// checked while they are copied into the shards (<see cref="ShardPublisher.ValidateAndPublishAsync"/>).
 /// </summary>
 public sealed class ShardCommand(IAnsiConsole console) : AsyncCommand<ShardCommand.Settings>
 {
@@ -51,7 +52,7 @@ public sealed class ShardCommand(IAnsiConsole console) : AsyncCommand<ShardComma
         public string Report { get; init; } = "shard-problems.json";
 
         [CommandOption("--no-decode")]
-        [Description("Validate annotations and file existence only; skip decoding every image (faster, misses corrupt images).")]
+        [Description("Validate annotations and file existence only; do not check that every image decodes (misses corrupt images).")]
         public bool NoDecode { get; init; }
 
         [CommandOption("--cache <DIR>")]
@@ -79,8 +80,6 @@ public sealed class ShardCommand(IAnsiConsole console) : AsyncCommand<ShardComma
         var dataset = DatasetReaders.Read(settings.Format, root, settings.Split);
         int read = dataset.Records.Count;
         var validation = new DatasetValidationOptions { DecodeImages = !settings.NoDecode, SkipBad = settings.SkipBad, ReportPath = Path.GetFullPath(settings.Report) };
-        dataset = console.Status().Start($"validating {read} images", _ => DatasetValidator.EnsureValid(dataset, validation, cancellationToken));
-        if (dataset.Records.Count == 0) throw new InvalidDataException($"{dataset.Description}: no valid images left to shard.");
 
         var outLocation = StorageLocation.Parse(settings.Out);
         var store = await outLocation.OpenStoreAsync(settings.ConnectionString, cancellationToken);
@@ -90,18 +89,19 @@ public sealed class ShardCommand(IAnsiConsole console) : AsyncCommand<ShardComma
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async ctx =>
             {
-                var hashing = ctx.AddTask("hashing shards", maxValue: dataset.Records.Count);
-                var writing = ctx.AddTask("writing shards", autoStart: false, maxValue: dataset.Records.Count);
+                // A local store is written in one pass; other stores are hashed first (see ShardPublisher), so bars appear per pass.
+                var bars = new Dictionary<ShardPublishPhase, ProgressTask>();
                 var progress = new SyncProgress<ShardPublishProgress>(p =>
                 {
-                    var task = p.Phase == ShardPublishPhase.Hashing ? hashing : writing;
-                    if (!task.IsStarted) task.StartTask();
-                    task.Value = p.Write.SamplesWritten;
-                    task.Description = $"{(p.Phase == ShardPublishPhase.Hashing ? "hashing" : "writing")} shard {p.Write.ShardsWritten + 1} ({ByteSize.Format(p.Write.BytesWritten)})";
+                    string pass = p.Phase == ShardPublishPhase.Hashing ? "hashing" : "writing";
+                    if (!bars.TryGetValue(p.Phase, out var bar)) bars[p.Phase] = bar = ctx.AddTask($"{pass} shards");
+                    bar.MaxValue = p.Write.SampleCount;
+                    bar.Value = p.Write.SamplesWritten;
+                    bar.Description = $"{pass} shard {p.Write.ShardsWritten + 1} ({ByteSize.Format(p.Write.BytesWritten)})";
                 });
-                published = await ShardPublisher.PublishAsync(dataset, store, outLocation.StoreDisplay, outLocation.Prefix, writerOptions, progress, cancellationToken);
-                hashing.Value = hashing.MaxValue;
-                writing.Value = writing.MaxValue;
+                published = await ShardPublisher.ValidateAndPublishAsync(dataset, validation, store, outLocation.StoreDisplay, outLocation.Prefix, writerOptions,
+                                                                         progress, cancellationToken);
+                foreach (var bar in bars.Values) bar.Value = bar.MaxValue;
             });
         double seconds = clock.Elapsed.TotalSeconds;
 
@@ -114,7 +114,7 @@ public sealed class ShardCommand(IAnsiConsole console) : AsyncCommand<ShardComma
         table.AddRow("bytes", ByteSize.Format(index.TotalBytes));
         table.AddRow("dataset hash", index.DatasetHash);
         table.AddRow("location", Markup.Escape(published.Folder.Describe(ShardFormat.IndexName)));
-        table.AddRow("result", published.Reused ? "[green]reused[/] an identical shard set" : $"written in {seconds:F1} s ({index.TotalBytes / 1e6 / seconds:F1} MB/s, both passes)");
+        table.AddRow("result", published.Reused ? "[green]reused[/] an identical shard set" : $"validated and written in {seconds:F1} s ({index.TotalBytes / 1e6 / seconds:F1} MB/s)");
         console.Write(table);
         if (outLocation.LocalFolder is not null)
             console.MarkupLineInterpolated($"pretrain on it with: data.format=Shards data.source={Path.Combine(outLocation.LocalFolder, published.Prefix)}");

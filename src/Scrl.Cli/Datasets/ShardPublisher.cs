@@ -22,19 +22,52 @@ public sealed record PublishedShards(ShardIndex Index, ArtifactShardFolder Folde
 /// already holds them.
 /// </summary>
 /// <remarks>
-/// The dataset hash names the folder but is known only once every shard has been hashed. Two ways out: write under a
-/// staging prefix and copy to the final name (Blob has no rename; a server-side copy of every shard doubles the storage
-/// writes, and the upload happens before we can tell the set is already there), or hash first. We hash first: pass one
-/// runs <see cref="ShardWriter"/> into a <see cref="DiscardingShardSink"/>, which costs one local read of the source
-/// and sha256 (no upload, no copy), and an identical source is then recognised before a single byte is uploaded. The
-/// writer is byte-deterministic, so pass two produces exactly the hashed bytes; the index goes out only after pass
-/// two's hash is checked against pass one's, so a source that changed in between never gets a misnamed index.
-/// Shards are committed one by one and the index last, so a set with an index is always whole; a crashed run leaves
-/// index-less shards that the next run overwrites with the same bytes.
+/// The dataset hash names the folder but is known only once every shard has been hashed. A local folder store can
+/// rename a finished folder into place, so there the set is written once, into a hidden staging folder, and moved to
+/// the name its hash gives (or dropped when an identical set is already there). Blob has no rename: a server-side copy
+/// of every shard would double the storage writes, and the upload would happen before we could tell the set is
+/// already there. So for any other store we hash first: pass one runs <see cref="ShardWriter"/> into a
+/// <see cref="DiscardingShardSink"/>, which costs one local read of the source and sha256 (no upload, no copy), and an
+/// identical source is then recognised before a single byte is uploaded. The writer is byte-deterministic, so pass two
+/// produces exactly the hashed bytes; the index goes out only after pass two's hash is checked against pass one's, so
+/// a source that changed in between never gets a misnamed index. Either way a set with an index is always whole: the
+/// staging folder appears all at once, and uploaded shards are committed one by one with the index last, so a crashed
+/// run leaves index-less shards that the next run overwrites with the same bytes.
 /// </remarks>
 public static class ShardPublisher
 {
-    /// <summary>Hashes, then reuses or writes the set under <paramref name="root"/> (empty or ending with '/').</summary>
+    /// <summary>
+    /// Validates <paramref name="dataset"/> as <see cref="DatasetValidator.EnsureValid"/> does, then publishes what is
+    /// valid, reading each image once when the dataset is clean: annotations are checked up front and images as the
+    /// writer copies them (<see cref="ShardWriterOptions.CheckImages"/>). The first bad image abandons that write, which
+    /// publishes nothing; the validator then reports every problem (or, with SkipBad, drops the bad records) and what is
+    /// left is written again.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Problems and no SkipBad (the message lists them all), no valid record left, or <see cref="PublishAsync"/>'s.</exception>
+    public static async Task<PublishedShards> ValidateAndPublishAsync(ImageDataset dataset, DatasetValidationOptions validation, IArtifactStore store,
+                                                                      string location, string root, ShardWriterOptions options,
+                                                                      IProgress<ShardPublishProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(options);
+        if (validation.DecodeImages && dataset.Records.Count > 0 && DatasetValidator.ValidateAnnotations(dataset, validation).IsValid)
+        {
+            try
+            {
+                return await PublishAsync(dataset, store, location, root, options with { CheckImages = true }, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DatasetProblemException)
+            {
+                // The validator below finds this problem again, with all the others.
+            }
+        }
+        var valid = DatasetValidator.EnsureValid(dataset, validation, cancellationToken);
+        if (valid.Records.Count == 0) throw new InvalidDataException($"{dataset.Description}: no valid images left to shard.");
+        return await PublishAsync(valid, store, location, root, options with { CheckImages = false }, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the set under <paramref name="root"/> (empty or ending with '/'), or reuses an identical one there.</summary>
     /// <exception cref="InvalidDataException">The source changed between the passes, or the stored index disagrees.</exception>
     public static async Task<PublishedShards> PublishAsync(ImageDataset dataset, IArtifactStore store, string location, string root,
                                                            ShardWriterOptions options, IProgress<ShardPublishProgress>? progress = null,
@@ -42,24 +75,52 @@ public static class ShardPublisher
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(store);
+        if (store is LocalFolderArtifactStore local)
+            return await PublishInOnePassAsync(dataset, local, location, root, options, progress, cancellationToken).ConfigureAwait(false);
+
         var planned = await ShardWriter.WriteAsync(dataset, new DiscardingShardSink(), options,
                                                    Forward(progress, ShardPublishPhase.Hashing), cancellationToken).ConfigureAwait(false);
         var folder = new ArtifactShardFolder(store, location, ShardsPrefix(root, planned.DatasetHash));
-
-        if (await folder.ExistsAsync(ShardFormat.IndexName, cancellationToken).ConfigureAwait(false))
-        {
-            var stored = await ShardIndex.ReadAsync(folder, cancellationToken).ConfigureAwait(false);
-            if (!stored.Shards.SequenceEqual(planned.Shards) || stored.SampleCount != planned.SampleCount)
-                throw new InvalidDataException($"{folder.Describe(ShardFormat.IndexName)} has dataset hash {planned.DatasetHash} but other shards; refusing to reuse it.");
-            return new PublishedShards(stored, folder, Reused: true);
-        }
+        if (await FindIdenticalAsync(folder, planned, cancellationToken).ConfigureAwait(false) is { } stored) return stored;
 
         var sink = new IndexHoldingSink(folder);
-        var written = await ShardWriter.WriteAsync(dataset, sink, options, Forward(progress, ShardPublishPhase.Writing), cancellationToken).ConfigureAwait(false);
+        // Pass one checked the images (when asked to); these are the same bytes again.
+        var written = await ShardWriter.WriteAsync(dataset, sink, options with { CheckImages = false }, Forward(progress, ShardPublishPhase.Writing),
+                                                   cancellationToken).ConfigureAwait(false);
         if (written.DatasetHash != planned.DatasetHash)
             throw new InvalidDataException($"{dataset.Description} changed while it was sharded (dataset hash {planned.DatasetHash}, then {written.DatasetHash}); shard it again.");
         await sink.ReleaseIndexAsync(cancellationToken).ConfigureAwait(false);
         return new PublishedShards(written, folder, Reused: false);
+    }
+
+    // Shards and index go through ShardFolder (atomic files, flushed to disk as they are written) into the staging
+    // folder, which is deleted unless it moved into place.
+    private static async Task<PublishedShards> PublishInOnePassAsync(ImageDataset dataset, LocalFolderArtifactStore store, string location, string root,
+                                                                     ShardWriterOptions options, IProgress<ShardPublishProgress>? progress, CancellationToken ct)
+    {
+        string staging = store.CreateStagingFolder();
+        try
+        {
+            var written = await ShardWriter.WriteAsync(dataset, new ShardFolder(staging), options, Forward(progress, ShardPublishPhase.Writing), ct).ConfigureAwait(false);
+            var folder = new ArtifactShardFolder(store, location, ShardsPrefix(root, written.DatasetHash));
+            if (await FindIdenticalAsync(folder, written, ct).ConfigureAwait(false) is { } stored) return stored;
+            store.MoveIntoPlace(staging, folder.Prefix);
+            return new PublishedShards(written, folder, Reused: false);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    // The set already under `folder`, when it has an index; it must hold exactly the planned shards.
+    private static async Task<PublishedShards?> FindIdenticalAsync(ArtifactShardFolder folder, ShardIndex planned, CancellationToken ct)
+    {
+        if (!await folder.ExistsAsync(ShardFormat.IndexName, ct).ConfigureAwait(false)) return null;
+        var stored = await ShardIndex.ReadAsync(folder, ct).ConfigureAwait(false);
+        if (!stored.Shards.SequenceEqual(planned.Shards) || stored.SampleCount != planned.SampleCount)
+            throw new InvalidDataException($"{folder.Describe(ShardFormat.IndexName)} has dataset hash {planned.DatasetHash} but other shards; refusing to reuse it.");
+        return new PublishedShards(stored, folder, Reused: true);
     }
 
     /// <summary><c>{root}datasets/{hash}/shards/</c>.</summary>

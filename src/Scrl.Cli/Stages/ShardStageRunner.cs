@@ -37,13 +37,13 @@ public sealed class ShardStageRunner(ILogger<ShardStageRunner> log) : IStageRunn
             ?? throw new ArgumentException($"Job '{job.JobId}' has invalid options; validate before running.", nameof(context));
 
         ImageDataset dataset = DatasetReaders.Read(format, root, split: "train");
-        dataset = DatasetValidator.EnsureValid(dataset, new DatasetValidationOptions(), stoppingToken);
         if (dataset.Records.Count == 0)
             return new JobOutcome(job.JobId, JobStatus.Failed, $"{dataset.Description}: no valid images to shard.", new Dictionary<string, double>(), []);
 
+        // Validates as it writes (a bad record fails the job listing every problem, as a separate pass would).
         var progress = new ShardProgress(job.JobId, dataset.Records.Count, context.Progress);
-        PublishedShards published = await ShardPublisher.PublishAsync(
-            dataset, context.Store, "store", root: "", new ShardWriterOptions(), progress, stoppingToken).ConfigureAwait(false);
+        PublishedShards published = await ShardPublisher.ValidateAndPublishAsync(
+            dataset, new DatasetValidationOptions(), context.Store, "store", root: "", new ShardWriterOptions(), progress, stoppingToken).ConfigureAwait(false);
         log.LogInformation("Shard set {Prefix}: {Samples} samples in {Shards} shards ({Reused})", published.Prefix,
                            published.Index.SampleCount, published.Index.Shards.Count, published.Reused ? "reused" : "written");
 

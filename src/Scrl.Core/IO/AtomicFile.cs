@@ -36,11 +36,14 @@ public static class AtomicFile
         string temp = TempPathFor(path);
         try
         {
-            // Large files (shards) start reaching the disk while still being written; see WritebackFileStream.
-            await using (var stream = new WritebackFileStream(File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
+            // Large files (shards) go straight to the device where the file system allows it (DirectFileStream), and
+            // otherwise start reaching the disk while still being written (WritebackFileStream).
+            await using (var stream = (Stream?)DirectFileStream.TryCreateNew(temp)
+                                      ?? new WritebackFileStream(File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
             {
                 await writeAsync(stream, cancellationToken).ConfigureAwait(false);
-                await stream.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
+                if (stream is DirectFileStream direct) direct.FlushToDisk();
+                else await ((WritebackFileStream)stream).FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
             }
             cancellationToken.ThrowIfCancellationRequested();
             File.Move(temp, path, overwrite: true);

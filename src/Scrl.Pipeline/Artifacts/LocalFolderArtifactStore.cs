@@ -9,6 +9,8 @@ namespace Scrl.Pipeline.Artifacts;
 /// </summary>
 public sealed class LocalFolderArtifactStore : IArtifactStore
 {
+    private const string StagingPrefix = ".staging-";
+
     private readonly LocalArtifactLayout _layout;
     private readonly TimeProvider _clock;
 
@@ -73,6 +75,39 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
     /// <inheritdoc />
     public Task<ArtifactWriteStream> OpenWriteAsync(string name, CancellationToken cancellationToken = default) =>
         Task.FromResult<ArtifactWriteStream>(new LocalArtifactWriteStream(name, _layout.PathOf(name)));
+
+    /// <summary>
+    /// A new, empty folder in the store's hidden area (same file system, never listed) in which to build files that
+    /// <see cref="MoveIntoPlace"/> then publishes all at once. The caller deletes it if it does not move it.
+    /// </summary>
+    public string CreateStagingFolder() =>
+        Directory.CreateDirectory(Path.Combine(_layout.Root, $"{StagingPrefix}{Guid.NewGuid():N}")).FullName;
+
+    /// <summary>
+    /// Makes the files of <paramref name="stagingFolder"/> (from <see cref="CreateStagingFolder"/>) the artifacts under
+    /// <paramref name="prefix"/>, which ends with '/', replacing whatever was there: one rename publishes them together.
+    /// They get no MD5 sidecars, so the store does not verify their reads: for files that carry their own check, such as
+    /// shards, whose sha256s are in their index.
+    /// </summary>
+    public void MoveIntoPlace(string stagingFolder, string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stagingFolder);
+        string staging = Path.GetFullPath(stagingFolder);
+        if (Path.GetDirectoryName(staging) != _layout.Root || !Path.GetFileName(staging).StartsWith(StagingPrefix, StringComparison.Ordinal))
+            throw new ArgumentException($"'{stagingFolder}' is not a staging folder of this store.", nameof(stagingFolder));
+        if (!ArtifactName.ValidatePrefix(prefix).EndsWith('/')) throw new ArgumentException($"Prefix '{prefix}' must end with '/'.", nameof(prefix));
+        string target = _layout.PathOf(prefix[..^1]);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        // Directory.Move does not replace; the old folder steps aside into the hidden area first and goes after.
+        string? replaced = null;
+        if (Directory.Exists(target))
+        {
+            replaced = Path.Combine(_layout.Root, $".replaced-{Guid.NewGuid():N}");
+            Directory.Move(target, replaced);
+        }
+        Directory.Move(staging, target);
+        if (replaced is not null) Directory.Delete(replaced, recursive: true);
+    }
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)

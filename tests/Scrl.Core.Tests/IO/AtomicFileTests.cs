@@ -67,7 +67,7 @@ public class AtomicFileTests
     {
         using var temp = new TempDirectory();
         string path = temp.Combine("shard.tar");
-        var expected = new byte[3 * WritebackFileStream.WritebackBytes + 12345];   // several background fsyncs
+        var expected = new byte[3 * WritebackFileStream.WritebackBytes + 12345];   // several writeback steps, or direct-I/O gather buffers
         new Random(3).NextBytes(expected);
 
         await AtomicFile.WriteAsync(path, async (s, ct) =>

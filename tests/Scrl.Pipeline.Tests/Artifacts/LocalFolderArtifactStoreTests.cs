@@ -61,6 +61,36 @@ public sealed class LocalFolderArtifactStoreTests(ITestOutputHelper output) : Ar
     }
 
     [Fact]
+    public async Task MoveIntoPlace_StagedFiles_ReplaceThePrefixTogetherAndStagingIsNeverListed()
+    {
+        var store = new LocalFolderArtifactStore(_root.FullName);
+        await UploadTextAsync(store, "datasets/abc/shards/stale.tar", "left by a crashed writer");
+        await UploadTextAsync(store, "datasets/other/shards/index.json", "untouched");
+        string staging = store.CreateStagingFolder();
+        await File.WriteAllTextAsync(Path.Combine(staging, "shard-000000.tar"), "shard");
+        await File.WriteAllTextAsync(Path.Combine(staging, "index.json"), "index");
+        Assert.Equal(["datasets/abc/shards/stale.tar", "datasets/other/shards/index.json"], (await ListAsync(store, "")).Select(a => a.Name));
+
+        store.MoveIntoPlace(staging, "datasets/abc/shards/");
+
+        Assert.Equal(["datasets/abc/shards/index.json", "datasets/abc/shards/shard-000000.tar", "datasets/other/shards/index.json"],
+                     (await ListAsync(store, "")).Select(a => a.Name));
+        Assert.Equal("shard", await ReadTextAsync(store, "datasets/abc/shards/shard-000000.tar"));
+        Assert.False(Directory.Exists(staging));
+        Assert.Equal(["datasets"], Directory.GetDirectories(_root.FullName).Select(Path.GetFileName));   // nothing staged or replaced is left
+    }
+
+    [Fact]
+    public void MoveIntoPlace_FolderNotFromCreateStagingFolder_Throws()
+    {
+        var store = new LocalFolderArtifactStore(_root.FullName);
+        string elsewhere = Directory.CreateDirectory(Path.Combine(_root.FullName, "runs")).FullName;
+
+        Assert.Throws<ArgumentException>(() => store.MoveIntoPlace(elsewhere, "datasets/abc/shards/"));
+        Assert.Throws<ArgumentException>(() => store.MoveIntoPlace(store.CreateStagingFolder(), "datasets/abc/shards"));
+    }
+
+    [Fact]
     public async Task OpenRead_NoSidecar_ReadsUnverified()
     {
         IArtifactStore store = new LocalFolderArtifactStore(_root.FullName);

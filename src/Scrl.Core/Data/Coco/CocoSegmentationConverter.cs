@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Scrl.Core.IO;
 
 namespace Scrl.Core.Data.Coco;
 
@@ -25,7 +26,7 @@ public sealed class CocoSegmentationConverter : JsonConverter<CocoSegmentation>
             foreach (var polygon in polygons)
             {
                 writer.WriteStartArray();
-                foreach (double v in polygon) writer.WriteNumberValue(v);
+                foreach (double v in polygon) JsonDoubles.Write(writer, v);   // polygons are most of a shard annotation's bytes
                 writer.WriteEndArray();
             }
             writer.WriteEndArray();

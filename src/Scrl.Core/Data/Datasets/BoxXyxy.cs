@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Scrl.Core.IO;
 
 namespace Scrl.Core.Data.Datasets;
 
@@ -36,10 +37,10 @@ public sealed class BoxXyxyConverter : JsonConverter<BoxXyxy>
     public override void Write(Utf8JsonWriter writer, BoxXyxy value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
-        writer.WriteNumberValue(value.X1);
-        writer.WriteNumberValue(value.Y1);
-        writer.WriteNumberValue(value.X2);
-        writer.WriteNumberValue(value.Y2);
+        JsonDoubles.Write(writer, value.X1);
+        JsonDoubles.Write(writer, value.Y1);
+        JsonDoubles.Write(writer, value.X2);
+        JsonDoubles.Write(writer, value.Y2);
         writer.WriteEndArray();
     }
 }

@@ -5,7 +5,10 @@ namespace Scrl.Core.Data.Datasets;
 /// <summary>How <see cref="DatasetValidator"/> checks a dataset and what it does with bad records.</summary>
 public sealed record DatasetValidationOptions
 {
-    /// <summary>Fully decode every image (slow, I/O bound); off checks only that the files exist.</summary>
+    /// <summary>
+    /// Read every image and check that it decodes completely at the stated size (<see cref="DatasetValidator.CheckImageBytes"/>);
+    /// off checks only that the files exist.
+    /// </summary>
     public bool DecodeImages { get; init; } = true;
 
     /// <summary>Threads that decode images.</summary>

@@ -11,8 +11,8 @@ namespace Scrl.Core.Data.Datasets;
 public static class DatasetValidator
 {
     /// <summary>
-    /// Finds missing and undecodable images, size mismatches, empty or out-of-bounds boxes, unknown categories and
-    /// duplicate image/annotation ids. Problems come out in record order; images are decoded on
+    /// Finds missing and undecodable images (see <see cref="CheckImageBytes"/>), size mismatches, empty or out-of-bounds boxes, unknown categories and
+    /// duplicate image/annotation ids. Problems come out in record order; images are checked on
     /// <see cref="DatasetValidationOptions.Parallelism"/> threads.
     /// </summary>
     public static DatasetValidationReport Validate(ImageDataset dataset, DatasetValidationOptions options, CancellationToken cancellationToken = default)
@@ -117,14 +117,17 @@ public static class DatasetValidator
         return CheckImageBytes(record, bytes);
     }
 
-    /// <summary>Decodes <paramref name="image"/> fully; a problem when it does not decode or its size differs from the record's.</summary>
-    public static DatasetProblem? CheckImageBytes(DatasetRecord record, byte[] image)
+    /// <summary>
+    /// A problem when <paramref name="image"/> does not decode completely or its size differs from the record's. A JPEG
+    /// whose markers show it complete and plainly built (<see cref="JpegStructure"/>) is judged from them, a few
+    /// hundred times faster than decoding; any other image is fully decoded.
+    /// </summary>
+    public static DatasetProblem? CheckImageBytes(DatasetRecord record, ReadOnlySpan<byte> image)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(image);
         try
         {
-            var (width, height) = ImageDecoder.Check(image, record.ImagePath);
+            var (width, height) = JpegStructure.CompleteSize(image) ?? ImageDecoder.Check(image, record.ImagePath);
             return (width, height) == (record.Width, record.Height)
                 ? null
                 : Problem(DatasetProblemKind.SizeMismatch, record, null, $"decodes to {width}x{height}, annotations say {record.Width}x{record.Height}");

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using Scrl.Core.IO;
 
 namespace Scrl.Core.Data.Shards;
 
@@ -10,21 +10,31 @@ namespace Scrl.Core.Data.Shards;
 /// background (each on its own pool thread) while the next one fills, so reading source files, hashing and writing
 /// overlap, and the output sees one large sequential write per chunk.
 /// </summary>
+/// <remarks>
+/// A file added with a check is read into one piece of a chunk, so the check sees its bytes where they lie, without a
+/// copy: the chunk is sent early when the member does not fit in what is left of it, and a member larger than a chunk
+/// gets a larger one. Chunks are <see cref="DirectIoBuffer"/>s and a chunk sent early keeps back its last partial
+/// 4 KiB block for the next one, so every write but the archive's last is one that <see cref="DirectFileStream"/>
+/// passes to the device without a copy.
+/// </remarks>
 internal sealed class ShardTarWriter(Stream output, CancellationToken cancellationToken) : IAsyncDisposable
 {
-    // A multiple of the block size, so headers and padding never straddle two chunks.
-    private const int ChunkBytes = 1 << 20;
+    // Chunk sizes are multiples of the block size, so headers and padding never straddle two chunks.
+    private const int ChunkBytes = (1 << 20) - DirectFileStream.Alignment;
+
+    /// <summary>Largest file that <see cref="AddFileAsync"/> can check: its data must fit in one array.</summary>
+    public static readonly long MaxCheckedBytes = (Array.MaxLength - 4L * DirectFileStream.Alignment) & ~(ShardFormat.BlockSize - 1L);
 
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-    private byte[] _spare = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+    private DirectIoBuffer _chunk = new(ChunkBytes);
+    private DirectIoBuffer _spare = new(ChunkBytes);
     private int _filled;
     private Task _flushing = Task.CompletedTask;   // writes _spare; at most one chunk is in flight
 
     /// <summary>Bytes of the archive so far, buffered or written.</summary>
     public long Length { get; private set; }
 
-    private Span<byte> Free => _chunk.AsSpan(_filled, ChunkBytes - _filled);
+    private Span<byte> Free => _chunk.Span[_filled..];
 
     /// <summary>Adds member <paramref name="name"/> holding <paramref name="data"/>.</summary>
     public async ValueTask AddAsync(string name, ReadOnlyMemory<byte> data)
@@ -33,7 +43,7 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         await AddHeaderAsync(name, length).ConfigureAwait(false);
         while (!data.IsEmpty)
         {
-            int n = Math.Min(data.Length, ChunkBytes - _filled);
+            int n = Math.Min(data.Length, _chunk.Capacity - _filled);
             data.Span[..n].CopyTo(Free);
             data = data[n..];
             await AdvanceAsync(n).ConfigureAwait(false);
@@ -43,21 +53,62 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
 
     /// <summary>
     /// Adds member <paramref name="name"/> holding the first <paramref name="length"/> bytes of <paramref name="file"/>,
-    /// read straight into the chunk. <paramref name="path"/> names the file in errors.
+    /// read straight into the chunk. <paramref name="check"/>, when given, sees those bytes before the member counts as
+    /// added, and may throw to refuse them. <paramref name="path"/> names the file in errors.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is shorter than <paramref name="length"/> (it changed meanwhile).</exception>
-    public async ValueTask AddFileAsync(string name, SafeFileHandle file, long length, string path)
+    /// <exception cref="ArgumentOutOfRangeException">A check is given and the file is over <see cref="MaxCheckedBytes"/>.</exception>
+    public async ValueTask AddFileAsync(string name, SafeFileHandle file, long length, string path, Action<ReadOnlySpan<byte>>? check = null)
     {
+        if (check is not null)
+        {
+            await AddCheckedFileAsync(name, file, length, path, check).ConfigureAwait(false);
+            return;
+        }
         await AddHeaderAsync(name, length).ConfigureAwait(false);
         for (long offset = 0; offset < length;)
         {
-            int n = RandomAccess.Read(file, Free[..(int)Math.Min(length - offset, ChunkBytes - _filled)], offset);
-            if (n == 0) throw new InvalidDataException($"'{path}' ended after {offset} of its {length} bytes; did it change while being sharded?");
+            int n = RandomAccess.Read(file, Free[..(int)Math.Min(length - offset, _chunk.Capacity - _filled)], offset);
+            if (n == 0) throw Shorter(path, offset, length);
             offset += n;
             await AdvanceAsync(n).ConfigureAwait(false);
         }
         await PadAsync(length).ConfigureAwait(false);
     }
+
+    // The member in one piece: header, data read until complete, check, padding; nothing advances until the check passed.
+    private async ValueTask AddCheckedFileAsync(string name, SafeFileHandle file, long length, string path, Action<ReadOnlySpan<byte>> check)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxCheckedBytes);
+        int entry = (int)ShardFormat.EntryBytes(length);
+        await MakeRoomAsync(entry).ConfigureAwait(false);
+        UstarHeader.Write(Free, name, length);
+        var data = Free.Slice(ShardFormat.BlockSize, (int)length);
+        for (int offset = 0; offset < data.Length;)
+        {
+            int n = RandomAccess.Read(file, data[offset..], offset);
+            if (n == 0) throw Shorter(path, offset, length);
+            offset += n;
+        }
+        check(data);
+        Free[(ShardFormat.BlockSize + data.Length)..entry].Clear();
+        await AdvanceAsync(entry).ConfigureAwait(false);
+    }
+
+    // Sends the chunk when `bytes` do not fit after what it holds, and swaps in a larger buffer when they do not fit in any.
+    private async ValueTask MakeRoomAsync(int bytes)
+    {
+        if (bytes <= _chunk.Capacity - _filled) return;
+        if (_filled >= DirectFileStream.Alignment) await RotateAsync().ConfigureAwait(false);
+        if (bytes <= _chunk.Capacity - _filled) return;
+        var larger = new DirectIoBuffer(_filled + bytes);
+        _chunk.Span[.._filled].CopyTo(larger.Span);
+        _chunk.Dispose();
+        _chunk = larger;
+    }
+
+    private static InvalidDataException Shorter(string path, long offset, long length) =>
+        new($"'{path}' ended after {offset} of its {length} bytes; did it change while being sharded?");
 
     /// <summary>Ends the archive and writes out what is buffered; returns its size and sha256 (hex). Call once.</summary>
     public async ValueTask<(long Bytes, string Sha256)> FinishAsync()
@@ -79,8 +130,8 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         // Left running only when a write failed; that failure is already on its way out, and the chunks must not
         // go back to the pool while a write may still read them.
         await _flushing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        ArrayPool<byte>.Shared.Return(_chunk);
-        ArrayPool<byte>.Shared.Return(_spare);
+        _chunk.Dispose();
+        _spare.Dispose();
         _hash.Dispose();
     }
 
@@ -102,22 +153,24 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
     {
         _filled += bytes;
         Length += bytes;
-        return _filled == ChunkBytes ? new ValueTask(RotateAsync()) : ValueTask.CompletedTask;
+        return _filled == _chunk.Capacity ? new ValueTask(RotateAsync()) : ValueTask.CompletedTask;
     }
 
-    // Waits for the previous chunk's write, which frees its buffer, then writes the full chunk in the background.
+    // Waits for the previous chunk's write, which frees its buffer, then writes the chunk's whole 4 KiB blocks (all of it
+    // when full) in the background; the bytes of a last partial block start the next chunk.
     private async Task RotateAsync()
     {
         await _flushing.ConfigureAwait(false);
+        int send = _filled == _chunk.Capacity ? _filled : _filled / DirectFileStream.Alignment * DirectFileStream.Alignment;
         (_chunk, _spare) = (_spare, _chunk);
-        _filled = 0;
-        byte[] full = _spare;
-        _flushing = WriteChunkAsync(full, ChunkBytes);
+        _spare.Span[send.._filled].CopyTo(_chunk.Span);
+        _filled -= send;
+        _flushing = WriteChunkAsync(_spare, send);
     }
 
     // Hashing and writing only read the chunk, so they run side by side; chunks still reach both in order, since the
     // next chunk waits for this one.
-    private Task WriteChunkAsync(byte[] chunk, int count) => Task.WhenAll(
-        Task.Run(() => _hash.AppendData(chunk, 0, count), cancellationToken),
-        Task.Run(async () => await output.WriteAsync(chunk.AsMemory(0, count), cancellationToken).ConfigureAwait(false), cancellationToken));
+    private Task WriteChunkAsync(DirectIoBuffer chunk, int count) => Task.WhenAll(
+        Task.Run(() => _hash.AppendData(chunk.Span[..count]), cancellationToken),
+        Task.Run(async () => await output.WriteAsync(chunk.Memory[..count], cancellationToken).ConfigureAwait(false), cancellationToken));
 }

@@ -13,7 +13,8 @@ namespace Scrl.Core.Data.Shards;
 /// and written while the next samples are read; annotation json is serialized a batch ahead (<see cref="AnnotationJsonAhead"/>).
 /// Shards go to an <see cref="IShardSink"/>, which makes each one visible only when complete (a local
 /// <see cref="ShardFolder"/>, or a blob store in the pipeline), and the index is written last, so a set with an
-/// index is always whole. Validate the dataset first: a missing image or unknown category stops the write.
+/// index is always whole. Validate the dataset first, or its annotations first and the images on the way
+/// (<see cref="ShardWriterOptions.CheckImages"/>): a missing image or unknown category stops the write.
 /// </remarks>
 public static class ShardWriter
 {
@@ -43,7 +44,7 @@ public static class ShardWriter
             // The sink may run the callback again after a failed attempt, so it starts from `first` each time.
             await sink.WriteAsync(name, async (stream, ct) =>
             {
-                (shard, next) = await WriteShardAsync(name, dataset, categories, first, options.TargetShardBytes, stream, sampleDone, ct).ConfigureAwait(false);
+                (shard, next) = await WriteShardAsync(name, dataset, categories, first, options, stream, sampleDone, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             shards.Add(shard!);
             bytesWritten += shard!.Bytes;
@@ -63,9 +64,11 @@ public static class ShardWriter
     /// the next sample. <paramref name="sampleDone"/> gets (samples done in the dataset, bytes of this shard so far).
     /// </summary>
     private static async Task<(ShardInfo Shard, int Next)> WriteShardAsync(string name, ImageDataset dataset, IReadOnlyDictionary<int, DatasetCategory> categories,
-                                                                           int first, long targetBytes, Stream output, Action<int, long>? sampleDone,
+                                                                           int first, ShardWriterOptions options, Stream output, Action<int, long>? sampleDone,
                                                                            CancellationToken ct)
     {
+        long targetBytes = options.TargetShardBytes;
+        bool checkImages = options.CheckImages;
         await using var tar = new ShardTarWriter(output, ct);
         await using var annotations = new AnnotationJsonAhead(dataset, categories, first, ct);
         long planned = ShardFormat.EndOfArchiveBytes;
@@ -77,11 +80,11 @@ public static class ShardWriter
             string key = ShardFormat.Key(next, dataset.Records.Count);
             string imageName = $"{key}.{ShardFormat.ImageExtension(record.ImagePath)}";
             byte[] json = await annotations.NextAsync().ConfigureAwait(false);
-            using var image = OpenImage(record, out long imageBytes);
+            using var image = OpenImage(record, checkImages, out long imageBytes);
             long sampleBytes = ShardFormat.EntryBytes(imageBytes) + ShardFormat.EntryBytes(json.Length);
             if (next > first && planned + sampleBytes > targetBytes) break;
 
-            await tar.AddFileAsync(imageName, image, imageBytes, record.ImagePath).ConfigureAwait(false);
+            await tar.AddFileAsync(imageName, image, imageBytes, record.ImagePath, checkImages ? bytes => Check(record, bytes) : null).ConfigureAwait(false);
             await tar.AddAsync($"{key}.{ShardFormat.AnnotationExtension}", json).ConfigureAwait(false);
             planned += sampleBytes;
             sampleDone?.Invoke(next + 1, planned - ShardFormat.EndOfArchiveBytes);
@@ -93,7 +96,8 @@ public static class ShardWriter
     }
 
     // One handle per image, read with positioned reads straight into the shard's chunk (no stream, no extra copy).
-    private static SafeFileHandle OpenImage(DatasetRecord record, out long length)
+    // When checking, the failures are the problems DatasetValidator would report for the file.
+    private static SafeFileHandle OpenImage(DatasetRecord record, bool checking, out long length)
     {
         try
         {
@@ -101,6 +105,8 @@ public static class ShardWriter
             try
             {
                 length = RandomAccess.GetLength(handle);
+                if (checking && length > ShardTarWriter.MaxCheckedBytes)
+                    throw new DatasetProblemException(Problem(DatasetProblemKind.CorruptImage, record, $"{length} bytes is more than an image can have"));
                 return handle;
             }
             catch
@@ -109,9 +115,25 @@ public static class ShardWriter
                 throw;
             }
         }
+        catch (Exception e) when (checking && e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DatasetProblemException(Problem(DatasetProblemKind.MissingImage, record, "image file does not exist"));
+        }
+        catch (Exception e) when (checking && e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetProblemException(Problem(DatasetProblemKind.CorruptImage, record, e.Message));
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"Cannot read image {record.ImageId} ('{record.ImagePath}'): {e.Message}", e);
         }
     }
+
+    private static void Check(DatasetRecord record, ReadOnlySpan<byte> image)
+    {
+        if (DatasetValidator.CheckImageBytes(record, image) is { } problem) throw new DatasetProblemException(problem);
+    }
+
+    private static DatasetProblem Problem(DatasetProblemKind kind, DatasetRecord record, string message) =>
+        new(kind, record.ImageId, record.ImagePath, null, message);
 }

@@ -11,6 +11,13 @@ public sealed record ShardWriterOptions
     /// </summary>
     public long TargetShardBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Check every image as it is copied (<see cref="Datasets.DatasetValidator.CheckImageBytes"/> on the bytes already in
+    /// memory, so validating costs no second read). The first missing, unreadable or bad image stops the write with a
+    /// <see cref="Datasets.DatasetProblemException"/>.
+    /// </summary>
+    public bool CheckImages { get; init; }
+
     public IReadOnlyList<ValidationError> Validate(string path = "shards")
     {
         var errors = new List<ValidationError>();

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using Scrl.Core.Data.Shards;
+using Scrl.Core.IO;
 using Scrl.Core.Tests.Support;
 
 namespace Scrl.Core.Tests.Data.Shards;
@@ -76,6 +77,73 @@ public sealed class ShardTarWriterTests
     }
 
     [Fact]
+    public async Task Archive_CheckedFiles_MatchesTarWriterAndEachCheckSeesItsFile()
+    {
+        using var temp = new TempDirectory();
+        var random = new Random(9);
+        var members = new List<(string Name, byte[] Data)>();
+        for (int i = 0; i < 24; i++)   // sizes around and above the 1 MiB chunk, so members move to fresh and larger chunks
+        {
+            var data = new byte[i % 6 == 5 ? random.Next(1 << 20, 3 << 20) : random.Next(0, 400_000)];
+            random.NextBytes(data);
+            members.Add(($"{i:D6}.{(i % 3 == 0 ? "json" : "jpg")}", data));
+        }
+
+        using var output = new MemoryStream();
+        var seen = new List<byte[]>();
+        (long Bytes, string Sha256) result;
+        await using (var tar = new ShardTarWriter(output, CancellationToken.None))
+        {
+            foreach (var (name, data) in members)
+            {
+                if (name.EndsWith(".json", StringComparison.Ordinal))
+                {
+                    await tar.AddAsync(name, data);
+                    continue;
+                }
+                string path = temp.File(name);
+                await File.WriteAllBytesAsync(path, data);
+                using var file = File.OpenHandle(path);
+                await tar.AddFileAsync(name, file, data.Length, path, bytes => seen.Add(bytes.ToArray()));
+            }
+            result = await tar.FinishAsync();
+        }
+
+        byte[] expected = Reference(members);
+        Assert.True(expected.AsSpan().SequenceEqual(output.ToArray()), "archive differs from TarWriter's");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected)), result.Sha256);
+        var files = members.Where(m => !m.Name.EndsWith(".json", StringComparison.Ordinal)).Select(m => m.Data).ToList();
+        Assert.Equal(files.Count, seen.Count);
+        for (int i = 0; i < files.Count; i++) Assert.True(files[i].AsSpan().SequenceEqual(seen[i]), $"check {i} saw other bytes");
+    }
+
+    [Fact]
+    public async Task Archive_CheckedFiles_EveryWriteButTheLastIsWholeAlignedBlocks()
+    {
+        using var temp = new TempDirectory();
+        var random = new Random(13);
+        using var output = new WriteRecordingStream();
+        await using (var tar = new ShardTarWriter(output, CancellationToken.None))
+        {
+            for (int i = 0; i < 30; i++)   // checked files send chunks early, at 512-byte member boundaries
+            {
+                var data = new byte[i % 10 == 9 ? random.Next(1 << 20, 2 << 20) : random.Next(1, 200_000)];
+                random.NextBytes(data);
+                string path = temp.File($"{i}.jpg");
+                await File.WriteAllBytesAsync(path, data);
+                using var file = File.OpenHandle(path);
+                await tar.AddFileAsync($"{i:D6}.jpg", file, data.Length, path, _ => { });
+                await tar.AddAsync($"{i:D6}.json", new byte[random.Next(100, 3000)]);
+            }
+            await tar.FinishAsync();
+        }
+
+        Assert.True(output.Writes.Count > 4, $"only {output.Writes.Count} writes");
+        Assert.All(output.Writes.SkipLast(1), w => Assert.True(w.Address % DirectFileStream.Alignment == 0 && w.Length % DirectFileStream.Alignment == 0,
+                                                                $"a write of {w.Length} bytes at address {w.Address:x}"));
+    }
+
+    [Fact]
     public async Task AddFile_FileShorterThanPromised_Throws()
     {
         using var temp = new TempDirectory();
@@ -86,6 +154,21 @@ public sealed class ShardTarWriterTests
 
         var e = await Assert.ThrowsAsync<InvalidDataException>(async () => await tar.AddFileAsync("000000.jpg", file, 200, path));
         Assert.Contains(path, e.Message);
+    }
+
+    // Records where each write's bytes lie, as DirectFileStream sees them.
+    private sealed class WriteRecordingStream : MemoryStream
+    {
+        public List<(long Address, int Length)> Writes { get; } = [];
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out ArraySegment<byte> segment)) throw new InvalidOperationException("not an array");
+            var pin = System.Runtime.InteropServices.GCHandle.Alloc(segment.Array, System.Runtime.InteropServices.GCHandleType.Pinned);
+            lock (Writes) Writes.Add((pin.AddrOfPinnedObject() + segment.Offset, buffer.Length));
+            pin.Free();
+            return base.WriteAsync(buffer, cancellationToken);
+        }
     }
 
     // What the writer used before: System.Formats.Tar with the shard format's fixed metadata.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Scrl.Core.Data.Datasets;
 using Scrl.Core.Data.Shards;
 
 namespace Scrl.Core.Tests.Data.Shards;
@@ -59,6 +60,51 @@ public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixt
         Assert.Equal(fixture.Dataset.Records.Count, index.Shards.Count);
         Assert.All(index.Shards, s => Assert.Equal(1, s.SampleCount));
         ShardRoundTrip.AssertMatches(fixture.Dataset, await ShardRoundTrip.ReadAllAsync(folder, index));
+    }
+
+    [Fact]
+    public async Task WriteAsync_CheckingImages_SameShardsAsWithout()
+    {
+        var plain = await ShardWriter.WriteAsync(fixture.Dataset, new DiscardingShardSink(), new ShardWriterOptions { TargetShardBytes = SmallShardBytes });
+        var folder = new ShardFolder(fixture.NewFolder());
+
+        var checkedIndex = await ShardWriter.WriteAsync(fixture.Dataset, folder, new ShardWriterOptions { TargetShardBytes = SmallShardBytes, CheckImages = true });
+
+        Assert.Equal(plain.DatasetHash, checkedIndex.DatasetHash);
+        Assert.Equal(plain.Shards, checkedIndex.Shards);
+        ShardRoundTrip.AssertMatches(fixture.Dataset, await ShardRoundTrip.ReadAllAsync(folder, checkedIndex));
+    }
+
+    [Theory]
+    [InlineData(DatasetProblemKind.CorruptImage)]
+    [InlineData(DatasetProblemKind.MissingImage)]
+    [InlineData(DatasetProblemKind.SizeMismatch)]
+    public async Task WriteAsync_CheckingImages_BadImageStopsTheWriteWithItsProblem(DatasetProblemKind kind)
+    {
+        string folder = fixture.NewFolder();
+        var records = fixture.Dataset.Records.Select(r => r with { ImagePath = Path.Combine(folder, Path.GetFileName(r.ImagePath)) }).ToList();
+        foreach (var (from, to) in fixture.Dataset.Records.Zip(records)) File.Copy(from.ImagePath, to.ImagePath);
+        var bad = records[5];
+        switch (kind)
+        {
+            case DatasetProblemKind.CorruptImage:
+                var bytes = File.ReadAllBytes(bad.ImagePath);
+                File.WriteAllBytes(bad.ImagePath, bytes[..(bytes.Length * 2 / 3)]);   // truncated
+                break;
+            case DatasetProblemKind.MissingImage:
+                File.Delete(bad.ImagePath);
+                break;
+            default:
+                records[5] = bad with { Width = bad.Width + 1 };
+                break;
+        }
+        var dataset = fixture.Dataset with { Records = records };
+
+        var e = await Assert.ThrowsAsync<DatasetProblemException>(() => ShardWriter.WriteAsync(
+            dataset, new DiscardingShardSink(), new ShardWriterOptions { TargetShardBytes = SmallShardBytes, CheckImages = true }));
+
+        Assert.Equal(kind, e.Problem.Kind);
+        Assert.Equal(bad.ImageId, e.Problem.ImageId);
     }
 
     [Fact]

@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Text.Json;
+using Scrl.Core.IO;
+
+namespace Scrl.Core.Tests.IO;
+
+/// <summary>The shortcut must write exactly what Utf8JsonWriter.WriteNumberValue(double) writes, for every value.</summary>
+public sealed class JsonDoublesTests
+{
+    [Fact]
+    public void Write_EveryHundredthUpTo20000_SameBytesAsTheWriter()
+    {
+        var values = new List<double>();
+        for (long n = -2_000_000; n <= 2_000_000; n++) values.Add(n / 100.0);
+
+        AssertSameAsWriter(values);
+    }
+
+    [Fact]
+    public void Write_LargeHundredthsAndOtherDoubles_SameBytesAsTheWriter()
+    {
+        var random = new Random(3);
+        var values = new List<double> { 0.0, -0.0, 1e-5, 0.005, 0.015, 999_999_999.99, 1e9, -1e9, 1e15, 1e-300, double.Epsilon, double.MaxValue, double.MinValue };
+        for (int i = 0; i < 200_000; i++)
+        {
+            values.Add(random.NextInt64(-100_000_000_000, 100_000_000_000) / 100.0);   // up to 1e9, the shortcut's edge
+            values.Add(random.NextInt64(-1_000_000, 1_000_000) / 1000.0);              // three decimals: the long way
+            values.Add((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-8, 12)));
+            values.Add(random.Next(0, 640) + random.Next(0, 100) / 100.0);            // x + w of two hundredths, as boxes are made
+        }
+
+        AssertSameAsWriter(values);
+    }
+
+    [Fact]
+    public void TryFormatHundredths_TakesTheShortcutForHundredthsOnly()
+    {
+        Span<byte> text = stackalloc byte[16];
+
+        Assert.True(JsonDoubles.TryFormatHundredths(239.97, text, out int length));
+        Assert.Equal("239.97", System.Text.Encoding.ASCII.GetString(text[..length]));
+        Assert.True(JsonDoubles.TryFormatHundredths(-0.5, text, out length));
+        Assert.Equal("-0.5", System.Text.Encoding.ASCII.GetString(text[..length]));
+        Assert.False(JsonDoubles.TryFormatHundredths(0.1 + 0.2, text, out _));
+        Assert.False(JsonDoubles.TryFormatHundredths(double.NaN, text, out _));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Write_InArraysAndObjects_SameDocumentAsTheWriter(bool indented)
+    {
+        double[] values = [1.5, 240, 0.1 + 0.2, -3.07, 12.25];
+        string Document(Action<Utf8JsonWriter, double> number)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("a");
+                number(writer, values[0]);
+                writer.WriteStartArray("b");
+                foreach (double v in values) number(writer, v);
+                writer.WriteStartArray();
+                number(writer, values[3]);
+                writer.WriteEndArray();
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+
+        Assert.Equal(Document((w, v) => w.WriteNumberValue(v)), Document(JsonDoubles.Write));
+    }
+
+    private static void AssertSameAsWriter(List<double> values)
+    {
+        var expected = new ArrayBufferWriter<byte>();
+        var actual = new ArrayBufferWriter<byte>();
+        using (var reference = new Utf8JsonWriter(expected))
+        using (var shortcut = new Utf8JsonWriter(actual))
+        {
+            reference.WriteStartArray();
+            shortcut.WriteStartArray();
+            foreach (double v in values)
+            {
+                reference.WriteNumberValue(v);
+                JsonDoubles.Write(shortcut, v);
+            }
+            reference.WriteEndArray();
+            shortcut.WriteEndArray();
+        }
+        if (expected.WrittenSpan.SequenceEqual(actual.WrittenSpan)) return;
+        var want = JsonSerializer.Deserialize<JsonElement>(expected.WrittenSpan).EnumerateArray().Select(e => e.GetRawText()).ToList();
+        var got = JsonSerializer.Deserialize<JsonElement>(actual.WrittenSpan).EnumerateArray().Select(e => e.GetRawText()).ToList();
+        int i = want.Zip(got).TakeWhile(p => p.First == p.Second).Count();
+        Assert.Fail($"value {values[i]:R}: the writer wrote {want[i]}, the shortcut {got[i]}");
+    }
+}
