@@ -1,4 +1,5 @@
 using Scrl.Core.Boxes;
+using Scrl.Core.Training;
 using static TorchSharp.torch;
 
 namespace Scrl.Detection.Poolers;
@@ -14,15 +15,19 @@ namespace Scrl.Detection.Poolers;
 /// </remarks>
 public sealed class MultiScaleRoiAlign
 {
+    private readonly PhaseTimer? _timer;
+
     /// <param name="featureNames">Levels to pool from, finest first ("0".."3" for R50-FPN).</param>
     /// <param name="outputSize">S (7).</param>
     /// <param name="samplingRatio">Samples per bin side (2).</param>
-    public MultiScaleRoiAlign(IReadOnlyList<string> featureNames, int outputSize = 7, int samplingRatio = 2)
+    /// <param name="timer">Benchmarks only: charges every <see cref="Pool"/> call to <see cref="DetectionPhases.RoiAlign"/>.</param>
+    public MultiScaleRoiAlign(IReadOnlyList<string> featureNames, int outputSize = 7, int samplingRatio = 2, PhaseTimer? timer = null)
     {
         if (featureNames.Count == 0) throw new ArgumentException("need at least one feature level", nameof(featureNames));
         FeatureNames = featureNames;
         OutputSize = outputSize;
         SamplingRatio = samplingRatio;
+        _timer = timer;
     }
 
     public IReadOnlyList<string> FeatureNames { get; }
@@ -37,6 +42,7 @@ public sealed class MultiScaleRoiAlign
     /// <returns>[R, C, S, S], RoIs in image order.</returns>
     public Tensor Pool(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> boxes, IReadOnlyList<(long Height, long Width)> imageSizes)
     {
+        using var timed = _timer?.Measure(DetectionPhases.RoiAlign);
         using var scope = NewDisposeScope();
         var levels = FeatureNames.Select(name => features[name]).ToList();
         var rois = cat(boxes.Select((b, i) => cat([full([b.shape[0], 1], i, b.dtype, b.device), b], 1)).ToList(), 0);   // [R, 5]
