@@ -7,6 +7,10 @@ for the training steps (forward + backward + SGD, medians after --warmup steps) 
 each with the time spent in NMS (torchvision.ops.boxes.batched_nms) and in MultiScaleRoIAlign (the model's
 box_roi_pool), measured by wrapping them with timers.
 
+--flush-denormal sets torch.set_flush_denormal(True). From random init on noise images, some gradients turn
+subnormal after two steps, and PyTorch 1.13's backward then runs 5-10x slower on this CPU (libtorch 2.10 under
+TorchSharp shows no such slowdown); with the flag the steps time the model rather than the CPU's subnormal path.
+
 Run with the system interpreter, OpenBLAS first in case libblas.so.3 is the reference BLAS (fc6 would crawl):
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_fasterrcnn_step.py
 """
@@ -45,12 +49,12 @@ class Timed:
         return out
 
 
-def report(mode, batch, size, phases):
+def report(mode, batch, size, flush, phases):
     """One JSON line with the keys of `scrl bench finetune`."""
     medians = {k: statistics.median(v) for k, v in phases.items()}
     step = medians.pop("step")
     print(json.dumps({
-        "framework": f"pytorch {torch.__version__} (torchvision {torchvision.__version__})",
+        "framework": f"pytorch {torch.__version__} (torchvision {torchvision.__version__})" + (" flush-denormal" if flush else ""),
         "model": "fasterrcnn_resnet50_fpn", "mode": mode, "batch": batch, "size": size, "threads": torch.get_num_threads(),
         "median_s": round(step, 4), "images_per_s": round(batch / step, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -66,8 +70,11 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--flush-denormal", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.flush_denormal and not torch.set_flush_denormal(True):
+        raise SystemExit("this CPU cannot flush denormals")
     torch.manual_seed(0)
     model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None, num_classes=91, min_size=args.size, max_size=args.size)
     images, targets = synthetic_batch(0)
@@ -98,7 +105,7 @@ def main():
             for k, v in (("step", end - start), ("forward", forward - start), ("backward", backward - forward),
                          ("optimizer", end - backward), ("nms", nms.seconds), ("roi_align", align.seconds)):
                 phases[k].append(v)
-    report("train", len(images), args.size, phases)
+    report("train", len(images), args.size, args.flush_denormal, phases)
 
     model.eval()
     phases = {k: [] for k in ("step", "nms", "roi_align")}
@@ -111,7 +118,7 @@ def main():
                 phases["step"].append(time.perf_counter() - start)
                 phases["nms"].append(nms.seconds)
                 phases["roi_align"].append(align.seconds)
-    report("inference", len(images), args.size, phases)
+    report("inference", len(images), args.size, args.flush_denormal, phases)
 
 
 if __name__ == "__main__":
