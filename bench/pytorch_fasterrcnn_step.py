@@ -1,14 +1,22 @@
 """Faster R-CNN R50-FPN step time in PyTorch, the reference for `scrl bench finetune`.
 
 Same setup as the C# bench: torchvision 0.14 fasterrcnn_resnet50_fpn, random init (BatchNorm, all layers
-trainable), 91 classes, batch of 2 fixed synthetic images resized to at most 512 px, SGD(0.02, momentum 0.9,
-wd 1e-4), 2 threads. Prints the median step (forward + backward + SGD) and an inference pass split into
-NMS, RoIAlign and the rest (by wrapping torchvision.ops.boxes.batched_nms and ops.roi_align with timers).
+trainable), 91 classes, batch of 2 fixed synthetic images resized to 512 px (min_size = max_size), SGD(0.02,
+momentum 0.9, wd 1e-4), the same thread count (--threads, default 2). Like the C# bench it prints one JSON line
+for the training steps (forward + backward + SGD, medians after --warmup steps) and one for inference passes,
+each with the time spent in NMS (torchvision.ops.boxes.batched_nms) and in MultiScaleRoIAlign (the model's
+box_roi_pool), measured by wrapping them with timers.
+
+--flush-denormal sets torch.set_flush_denormal(True). From random init on noise images, some gradients turn
+subnormal after two steps, and PyTorch 1.13's backward then runs 5-10x slower on this CPU (libtorch 2.10 under
+TorchSharp shows no such slowdown); with the flag the steps time the model rather than the CPU's subnormal path.
 
 Run with the system interpreter, OpenBLAS first in case libblas.so.3 is the reference BLAS (fc6 would crawl):
-  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_fasterrcnn_step.py [--steps 3]
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_fasterrcnn_step.py
 """
 import argparse
+import json
+import resource
 import statistics
 import time
 
@@ -16,16 +24,15 @@ import torch
 import torchvision
 from torchvision.models.detection import fasterrcnn_resnet50_fpn
 from torchvision.models.detection import roi_heads as tv_roi_heads, rpn as tv_rpn
-from torchvision.ops import poolers as tv_poolers
 
 
 def synthetic_batch(seed):
-    """Two fixed images (512x384 and 384x512) with three boxes each, the same layout as the C# bench."""
+    """Two fixed images (384x512 landscape, 512x384 portrait) with three boxes each, the same layout as the C# bench."""
     g = torch.Generator().manual_seed(seed)
     images = [torch.rand(3, 384, 512, generator=g), torch.rand(3, 512, 384, generator=g)]
     boxes = torch.tensor([[40.0, 30.0, 200.0, 220.0], [250.0, 60.0, 330.0, 160.0], [100.0, 200.0, 360.0, 350.0]])
     targets = [{"boxes": boxes.clone(), "labels": torch.tensor([1, 5, 17])} for _ in images]
-    targets[1]["boxes"] = boxes[:, [1, 0, 3, 2]].clone()  # transpose for the portrait image
+    targets[1]["boxes"] = boxes[:, [1, 0, 3, 2]].clone()  # transposed for the portrait image
     return images, targets
 
 
@@ -42,44 +49,76 @@ class Timed:
         return out
 
 
+def report(mode, batch, size, flush, phases):
+    """One JSON line with the keys of `scrl bench finetune`."""
+    medians = {k: statistics.median(v) for k, v in phases.items()}
+    step = medians.pop("step")
+    print(json.dumps({
+        "framework": f"pytorch {torch.__version__} (torchvision {torchvision.__version__})" + (" flush-denormal" if flush else ""),
+        "model": "fasterrcnn_resnet50_fpn", "mode": mode, "batch": batch, "size": size, "threads": torch.get_num_threads(),
+        "median_s": round(step, 4), "images_per_s": round(batch / step, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "nms_roi_align_share": round((medians["nms"] + medians["roi_align"]) / step, 4),
+        "breakdown_s": {k: round(v, 4) for k, v in medians.items()},
+    }), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--steps", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--passes", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--flush-denormal", action="store_true")
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
+    if args.flush_denormal and not torch.set_flush_denormal(True):
+        raise SystemExit("this CPU cannot flush denormals")
     torch.manual_seed(0)
-    model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None, num_classes=91, min_size=512, max_size=512)
+    model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None, num_classes=91, min_size=args.size, max_size=args.size)
     images, targets = synthetic_batch(0)
+
+    # rpn and roi_heads both call torchvision.ops.boxes.batched_nms through the same module object.
+    nms = Timed(torchvision.ops.boxes.batched_nms)
+    tv_rpn.box_ops.batched_nms = nms
+    tv_roi_heads.box_ops.batched_nms = nms
+    align = Timed(model.roi_heads.box_roi_pool.forward)
+    model.roi_heads.box_roi_pool.forward = align
+
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=0.02, momentum=0.9, weight_decay=1e-4)
-
     model.train()
-    times = []
-    for step in range(args.steps + 1):  # the first step warms up
+    phases = {k: [] for k in ("step", "forward", "backward", "optimizer", "nms", "roi_align")}
+    for step in range(args.warmup + args.steps):
+        nms.seconds = align.seconds = 0.0
         start = time.perf_counter()
         losses = model(images, targets)
         loss = sum(losses.values())
+        forward = time.perf_counter()
         opt.zero_grad()
         loss.backward()
+        backward = time.perf_counter()
         opt.step()
-        if step > 0:
-            times.append(time.perf_counter() - start)
-    print(f"pytorch train step: median {statistics.median(times):.3f} s over {len(times)} ({', '.join(f'{t:.2f}' for t in times)})")
+        end = time.perf_counter()
+        if step >= args.warmup:
+            for k, v in (("step", end - start), ("forward", forward - start), ("backward", backward - forward),
+                         ("optimizer", end - backward), ("nms", nms.seconds), ("roi_align", align.seconds)):
+                phases[k].append(v)
+    report("train", len(images), args.size, args.flush_denormal, phases)
 
-    nms = Timed(torchvision.ops.boxes.batched_nms)
-    align = Timed(torchvision.ops.roi_align)
-    tv_rpn.box_ops.batched_nms = nms
-    tv_roi_heads.box_ops.batched_nms = nms
-    tv_poolers.roi_align = align
     model.eval()
+    phases = {k: [] for k in ("step", "nms", "roi_align")}
     with torch.no_grad():
-        model(images)  # warm-up
-        nms.seconds = align.seconds = 0.0
-        start = time.perf_counter()
-        model(images)
-        total = time.perf_counter() - start
-    print(f"pytorch inference: {total:.3f} s; nms {nms.seconds:.3f} s ({100 * nms.seconds / total:.1f}%), "
-          f"roi_align {align.seconds:.3f} s ({100 * align.seconds / total:.1f}%)")
+        for step in range(args.warmup + args.passes):
+            nms.seconds = align.seconds = 0.0
+            start = time.perf_counter()
+            model(images)
+            if step >= args.warmup:
+                phases["step"].append(time.perf_counter() - start)
+                phases["nms"].append(nms.seconds)
+                phases["roi_align"].append(align.seconds)
+    report("inference", len(images), args.size, args.flush_denormal, phases)
 
 
 if __name__ == "__main__":

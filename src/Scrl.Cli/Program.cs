@@ -42,6 +42,7 @@ app.Configure(config =>
     {
         bench.SetDescription("Benchmarks: throughput, peak memory, time breakdown.");
         bench.AddCommand<BenchPretrainCommand>("pretrain").WithDescription("Time SCRL training steps on synthetic tensors and on real JPEGs.");
+        bench.AddCommand<BenchFinetuneCommand>("finetune").WithDescription("Time Faster R-CNN R50-FPN training steps and inference passes, with the NMS and RoIAlign share.");
         bench.AddCommand<BenchRoiEvalCommand>("roi-eval").WithDescription("RoIs/s of RoI-eval feature extraction and head training.");
         bench.AddCommand<BenchDataCommand>("data").WithDescription("Shard write vs tar, and decode + augment rate from shards and JPEGs vs the training step rate.");
     });

@@ -1,3 +1,4 @@
+using Scrl.Core.Training;
 using Scrl.Detection.Backbones;
 using Scrl.Detection.Poolers;
 using Scrl.Detection.RoiHeads;
@@ -38,18 +39,20 @@ public sealed class FasterRcnn : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<
     public BackboneWithFpn Backbone => backbone;
 
     /// <summary>Builds every part with its defaults from <paramref name="options"/> (torchvision's fasterrcnn_resnet50_fpn).</summary>
-    public static FasterRcnn FromOptions(FasterRcnnOptions options)
+    /// <param name="options">Settings per sub-module.</param>
+    /// <param name="timer">Benchmarks only: records NMS and RoIAlign under <see cref="DetectionPhases"/>; null measures nothing.</param>
+    public static FasterRcnn FromOptions(FasterRcnnOptions options, PhaseTimer? timer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var backbone = BackboneWithFpn.FromOptions(options.Backbone);
         var anchors = AnchorGenerator.FpnDefault();
         var rpnHead = new RpnHead(backbone.OutChannels, anchors.AnchorsPerLocation);
-        var rpn = new RegionProposalNetwork(anchors, rpnHead, options.Rpn);
+        var rpn = new RegionProposalNetwork(anchors, rpnHead, options.Rpn, timer);
         var box = options.BoxHead;
-        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], box.PoolSize, box.SamplingRatio);
+        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], box.PoolSize, box.SamplingRatio, timer);
         var head = new TwoMlpHead(backbone.OutChannels * box.PoolSize * box.PoolSize, box.RepresentationSize);
         var predictor = new FastRcnnPredictor(box.RepresentationSize, options.NumClasses);
-        var roiHeads = new RoiHeads.RoiHeads(pool, head, predictor, box);
+        var roiHeads = new RoiHeads.RoiHeads(pool, head, predictor, box, timer);
         return new FasterRcnn(backbone, rpn, roiHeads, new GeneralizedRcnnTransform(options.Transform));
     }
 

@@ -91,6 +91,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             "voc" => DatasetFormat.Voc,
             _ => throw new ArgumentException($"--format must be coco or voc, was '{settings.Format}'"),
         };
+        if (format == DatasetFormat.Voc && settings.Task == "coco-det")
+            throw new ArgumentException("--format voc has no COCO instances file to score against; use --task voc-det");
         string split = settings.Split ?? (format == DatasetFormat.Voc ? "test" : CocoLayout.Val);
         var dataset = DatasetReaders.Read(format, settings.Val, split);
         var data = new DetectionDataset(dataset, training: false);
@@ -125,11 +127,11 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     private void WriteOverlays(ImageDataset dataset, IReadOnlyList<CocoDetection> detections, int count, string output)
     {
         var names = dataset.Categories.ToDictionary(c => c.Id, c => c.Name);
-        var byImage = detections.Where(d => d.Score >= DrawnScore).ToLookup(d => d.ImageId.ToString(CultureInfo.InvariantCulture));
+        var byImage = detections.Where(d => d.Score >= DrawnScore).ToLookup(d => d.ImageId);
         foreach (var record in dataset.Records.Take(count))
         {
             var truth = record.Instances.Select(i => new OverlayBox(i.Box.X1, i.Box.Y1, i.Box.X2, i.Box.Y2, names[i.CategoryId])).ToList();
-            var predicted = byImage[long.Parse(record.ImageId, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)]
+            var predicted = byImage[ResultImageIds.Of(record.ImageId)]
                 .Select(d => new OverlayBox(d.Bbox[0], d.Bbox[1], d.Bbox[0] + d.Bbox[2], d.Bbox[1] + d.Bbox[3], $"{names[d.CategoryId]} {d.Score:F2}"))
                 .ToList();
             string png = Path.Combine(output, $"overlay-{record.ImageId}.png");

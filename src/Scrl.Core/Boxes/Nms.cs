@@ -4,11 +4,12 @@ namespace Scrl.Core.Boxes;
 
 // Shapes: N boxes, W = ceil(N / 64) mask words per box.
 
-/// <summary>Greedy non-maximum suppression computed on the boxes' device, with one host scan.</summary>
+/// <summary>Greedy non-maximum suppression with torchvision's results.</summary>
 /// <remarks>
-/// Follows torchvision csrc/ops/cuda/nms_kernel.cu: the pairwise suppression matrix is built with tensor ops
-/// (IoU in the boxes' dtype, op for op as the CPU kernel computes it, so threshold decisions agree), packed into
-/// 64-bit words, copied to the host once, and scanned in score order. Scores are sorted stably, as torchvision does.
+/// Float32 boxes on the CPU go through <see cref="NmsHostScan"/>, torchvision's CPU kernel. Elsewhere it follows
+/// torchvision csrc/ops/cuda/nms_kernel.cu: the pairwise suppression matrix is built with tensor ops on the boxes'
+/// device (IoU in the boxes' dtype, op for op as the CPU kernel computes it, so threshold decisions agree), packed
+/// into 64-bit words, copied to the host once, and scanned in score order. Scores are sorted stably, as torchvision does.
 /// </remarks>
 public static class Nms
 {
@@ -27,6 +28,8 @@ public static class Nms
 
         using var scope = NewDisposeScope();
         var order = scores.sort(0, descending: true, stable: true).Indices;                // [N]
+        if (OnHost(boxes))
+            return HostKeep(boxes, order, null, iouThreshold).MoveToOuterDisposeScope();
         var sorted = boxes.index_select(0, order);                                         // [N, 4]
         var suppresses = SuppressionMatrix(sorted, iouThreshold);                          // [N, N] bool, j > i only
         long[] words = PackBits(suppresses);                                               // N * W words, host
@@ -54,12 +57,26 @@ public static class Nms
         using var scope = NewDisposeScope();
         var keep = boxes.shape[0] <= CoordinateTrickLimit
             ? Apply(boxes + (categories.to(boxes.dtype) * (boxes.max() + 1)).unsqueeze(1), scores, iouThreshold)   // shifted [N, 4]
-            : PerCategory(boxes, scores, categories, iouThreshold);
+            : OnHost(boxes)
+                ? HostKeep(boxes, scores.sort(0, descending: true, stable: true).Indices, categories, iouThreshold)
+                : PerCategory(boxes, scores, categories, iouThreshold);
         return keep.MoveToOuterDisposeScope();
     }
 
     /// <summary>Box count above which <see cref="Batched"/> runs one NMS per category (torchvision: 4000 numel on CPU).</summary>
     public const long CoordinateTrickLimit = 1000;
+
+    private static bool OnHost(Tensor boxes) => boxes.device_type == TorchSharp.DeviceType.CPU && boxes.dtype == ScalarType.Float32;
+
+    /// <summary>Copies boxes, score order and categories to the host once and runs torchvision's CPU kernel there.</summary>
+    /// <param name="order">[N] box indices by decreasing score.</param>
+    /// <returns>Kept indices [K] int64, in decreasing score order.</returns>
+    private static Tensor HostKeep(Tensor boxes, Tensor order, Tensor? categories, double iouThreshold)
+    {
+        var kept = NmsHostScan.Keep(boxes.contiguous().data<float>().ToArray(), order.data<long>().ToArray(),
+                                    categories?.to(ScalarType.Int64).contiguous().data<long>().ToArray(), iouThreshold);
+        return tensor(kept, ScalarType.Int64, boxes.device);
+    }
 
     private static Tensor PerCategory(Tensor boxes, Tensor scores, Tensor categories, double iouThreshold)
     {

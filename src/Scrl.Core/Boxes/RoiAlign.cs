@@ -52,6 +52,20 @@ public static class RoiAlign
     internal static (Tensor Rows, Tensor Cols) BinWeights(Tensor r, long outputHeight, long outputWidth, long height, long width,
                                                          double spatialScale, int samplingRatio, bool aligned)
     {
+        var (x1, y1, binWidth, binHeight) = Bins(r, outputHeight, outputWidth, spatialScale, aligned);
+        var gridWidth = samplingRatio > 0 ? full_like(binWidth, samplingRatio) : binWidth.ceil();   // [R]
+        var gridHeight = samplingRatio > 0 ? full_like(binHeight, samplingRatio) : binHeight.ceil();
+        var rowWeights = AxisWeights(y1, binHeight, gridHeight, MaxGrid(gridHeight, samplingRatio), outputHeight, height);   // [R, PH, H]
+        var colWeights = AxisWeights(x1, binWidth, gridWidth, MaxGrid(gridWidth, samplingRatio), outputWidth, width);       // [R, PW, W]
+        return (rowWeights, colWeights);
+    }
+
+    /// <summary>Each RoI's start and bin size in feature cells, as torchvision's kernel computes them in the input dtype.</summary>
+    /// <param name="r">RoIs [R, 5] in the feature dtype and device.</param>
+    /// <returns>x1, y1, bin width and bin height, each [R].</returns>
+    internal static (Tensor X1, Tensor Y1, Tensor BinWidth, Tensor BinHeight) Bins(Tensor r, long outputHeight, long outputWidth,
+                                                                                 double spatialScale, bool aligned)
+    {
         double offset = aligned ? 0.5 : 0.0;
         var x1 = r[.., 1] * spatialScale - offset;                                 // [R] feature cells
         var y1 = r[.., 2] * spatialScale - offset;
@@ -62,13 +76,7 @@ public static class RoiAlign
             roiWidth = roiWidth.clamp_min(1.0);
             roiHeight = roiHeight.clamp_min(1.0);
         }
-        var binWidth = roiWidth / outputWidth;                                     // [R]
-        var binHeight = roiHeight / outputHeight;
-        var gridWidth = samplingRatio > 0 ? full_like(binWidth, samplingRatio) : binWidth.ceil();   // [R]
-        var gridHeight = samplingRatio > 0 ? full_like(binHeight, samplingRatio) : binHeight.ceil();
-        var rowWeights = AxisWeights(y1, binHeight, gridHeight, MaxGrid(gridHeight, samplingRatio), outputHeight, height);   // [R, PH, H]
-        var colWeights = AxisWeights(x1, binWidth, gridWidth, MaxGrid(gridWidth, samplingRatio), outputWidth, width);       // [R, PW, W]
-        return (rowWeights, colWeights);
+        return (x1, y1, roiWidth / outputWidth, roiHeight / outputHeight);
     }
 
     /// <summary>Length of the sample axis: the fixed ratio, or the largest adaptive grid (one host sync).</summary>

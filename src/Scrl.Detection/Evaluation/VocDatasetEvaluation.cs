@@ -1,4 +1,3 @@
-using System.Globalization;
 using Scrl.Core.Data.Datasets;
 
 namespace Scrl.Detection.Evaluation;
@@ -10,7 +9,7 @@ namespace Scrl.Detection.Evaluation;
 /// </remarks>
 public static class VocDatasetEvaluation
 {
-    /// <param name="dataset">Evaluated images; their ids must be integers (the COCO results carry numeric ids).</param>
+    /// <param name="dataset">Evaluated images (VOC2007 or VOC2012 ids); results name them by <see cref="ResultImageIds.Of"/>.</param>
     /// <param name="detections">xywh px in each image's pixels, dataset category ids.</param>
     /// <param name="use07Metric">11-point AP, as for VOC2007 test.</param>
     public static VocResult Evaluate(ImageDataset dataset, IReadOnlyList<CocoDetection> detections, bool use07Metric)
@@ -19,7 +18,7 @@ public static class VocDatasetEvaluation
         ArgumentNullException.ThrowIfNull(detections);
         var categories = dataset.Categories.OrderBy(c => c.Id).ToList();
         var classOf = categories.Select((c, i) => (c.Id, i)).ToDictionary(p => p.Id, p => p.i);
-        var imageIdOf = dataset.Records.ToDictionary(r => long.Parse(r.ImageId, CultureInfo.InvariantCulture), r => r.ImageId);
+        var imageIdOf = ResultImageIds.Index(dataset.Records.Select(r => r.ImageId));
 
         var truth = dataset.Records
             .SelectMany(r => r.Instances.Select(i => new VocGroundTruthBox(

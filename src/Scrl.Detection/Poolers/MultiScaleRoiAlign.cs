@@ -1,4 +1,5 @@
 using Scrl.Core.Boxes;
+using Scrl.Core.Training;
 using static TorchSharp.torch;
 
 namespace Scrl.Detection.Poolers;
@@ -8,21 +9,25 @@ namespace Scrl.Detection.Poolers;
 /// <summary>RoIAlign from the FPN level each RoI's size maps to.</summary>
 /// <remarks>
 /// Mirrors torchvision ops/poolers.py MultiScaleRoIAlign (aligned=False, as torchvision's default). Scales are
-/// inferred on every call from the level sizes and the largest image size, never cached. Pooling uses
-/// <see cref="WindowedRoiAlign"/>, so large P2 maps with hundreds of RoIs stay small in memory. Not a module:
-/// it has no weights.
+/// inferred on every call from the level sizes and the largest image size, never cached. A fixed sampling ratio
+/// pools every level in one <see cref="EmbeddingBagRoiAlign"/> call (cost grows with the RoI count, not their
+/// extent); an adaptive one loops over the levels with <see cref="WindowedRoiAlign"/>. Not a module: it has no weights.
 /// </remarks>
 public sealed class MultiScaleRoiAlign
 {
+    private readonly PhaseTimer? _timer;
+
     /// <param name="featureNames">Levels to pool from, finest first ("0".."3" for R50-FPN).</param>
     /// <param name="outputSize">S (7).</param>
     /// <param name="samplingRatio">Samples per bin side (2).</param>
-    public MultiScaleRoiAlign(IReadOnlyList<string> featureNames, int outputSize = 7, int samplingRatio = 2)
+    /// <param name="timer">Benchmarks only: charges every <see cref="Pool"/> call to <see cref="DetectionPhases.RoiAlign"/>.</param>
+    public MultiScaleRoiAlign(IReadOnlyList<string> featureNames, int outputSize = 7, int samplingRatio = 2, PhaseTimer? timer = null)
     {
         if (featureNames.Count == 0) throw new ArgumentException("need at least one feature level", nameof(featureNames));
         FeatureNames = featureNames;
         OutputSize = outputSize;
         SamplingRatio = samplingRatio;
+        _timer = timer;
     }
 
     public IReadOnlyList<string> FeatureNames { get; }
@@ -37,17 +42,19 @@ public sealed class MultiScaleRoiAlign
     /// <returns>[R, C, S, S], RoIs in image order.</returns>
     public Tensor Pool(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> boxes, IReadOnlyList<(long Height, long Width)> imageSizes)
     {
+        using var timed = _timer?.Measure(DetectionPhases.RoiAlign);
         using var scope = NewDisposeScope();
         var levels = FeatureNames.Select(name => features[name]).ToList();
         var rois = cat(boxes.Select((b, i) => cat([full([b.shape[0], 1], i, b.dtype, b.device), b], 1)).ToList(), 0);   // [R, 5]
         long maxHeight = imageSizes.Max(s => s.Height), maxWidth = imageSizes.Max(s => s.Width);
         var scales = levels.Select(f => InferScale(f.shape[2], maxHeight)).ToList();
-        if (levels.Count == 1)
-            return WindowedRoiAlign.Apply(levels[0], rois, OutputSize, OutputSize, scales[0], SamplingRatio, aligned: false).MoveToOuterDisposeScope();
-
         int minLevel = (int)-Math.Log2(scales[0]), maxLevel = (int)-Math.Log2(scales[^1]);
-        var mapper = new LevelMapper(minLevel, maxLevel);
-        var target = mapper.Map(rois.narrow(1, 1, 4));                                           // [R] level index
+        var target = levels.Count == 1
+            ? zeros(rois.shape[0], ScalarType.Int64, rois.device)
+            : new LevelMapper(minLevel, maxLevel).Map(rois.narrow(1, 1, 4));                     // [R] level index
+        if (SamplingRatio > 0)
+            return EmbeddingBagRoiAlign.Apply(levels, rois, target, scales, OutputSize, OutputSize, SamplingRatio, aligned: false).MoveToOuterDisposeScope();
+
         var result = zeros([rois.shape[0], levels[0].shape[1], OutputSize, OutputSize], levels[0].dtype, levels[0].device);   // [R, C, S, S]
         for (int l = 0; l < levels.Count; l++)
         {

@@ -1,4 +1,5 @@
 using Scrl.Core.Boxes;
+using Scrl.Core.Training;
 using Scrl.Detection.Poolers;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -20,8 +21,10 @@ public sealed class RoiHeads : nn.Module
     private readonly BoxCoder _boxCoder;
     private readonly Matcher _matcher;
     private readonly BalancedPositiveNegativeSampler _sampler;
+    private readonly PhaseTimer? _timer;
 
-    public RoiHeads(MultiScaleRoiAlign boxRoiPool, TwoMlpHead boxHead, FastRcnnPredictor boxPredictor, BoxHeadOptions options)
+    /// <param name="timer">Benchmarks only: charges the detections' NMS to <see cref="DetectionPhases.Nms"/>.</param>
+    public RoiHeads(MultiScaleRoiAlign boxRoiPool, TwoMlpHead boxHead, FastRcnnPredictor boxPredictor, BoxHeadOptions options, PhaseTimer? timer = null)
         : base(nameof(RoiHeads))
     {
         if (options.RegressionWeights.Count != 4) throw new ArgumentException("RegressionWeights needs 4 values", nameof(options));
@@ -33,6 +36,7 @@ public sealed class RoiHeads : nn.Module
         _boxCoder = new BoxCoder((w[0], w[1], w[2], w[3]));
         _matcher = new Matcher(options.FgIouThreshold, options.BgIouThreshold, allowLowQualityMatches: false);
         _sampler = new BalancedPositiveNegativeSampler(options.BatchSizePerImage, options.PositiveFraction);
+        _timer = timer;
         RegisterComponents();
     }
 
@@ -119,7 +123,8 @@ public sealed class RoiHeads : nn.Module
         (b, s, l) = (b.index_select(0, keep), s.index_select(0, keep), l.index_select(0, keep));
         keep = TorchvisionBoxOps.KeepLargeEnough(b, 1e-2);
         (b, s, l) = (b.index_select(0, keep), s.index_select(0, keep), l.index_select(0, keep));
-        keep = Nms.Batched(b, s, l, Options.NmsThreshold);
+        using (_timer?.Measure(DetectionPhases.Nms))
+            keep = Nms.Batched(b, s, l, Options.NmsThreshold);
         keep = keep.narrow(0, 0, Math.Min(Options.DetectionsPerImage, keep.shape[0]));
         return new Detections(b.index_select(0, keep), s.index_select(0, keep), l.index_select(0, keep));
     }

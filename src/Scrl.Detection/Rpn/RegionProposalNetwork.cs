@@ -1,4 +1,5 @@
 using Scrl.Core.Boxes;
+using Scrl.Core.Training;
 using Scrl.Detection.Transform;
 using static TorchSharp.torch;
 
@@ -18,14 +19,17 @@ public sealed class RegionProposalNetwork : nn.Module
     private readonly BoxCoder _boxCoder = new((1, 1, 1, 1));
     private readonly Matcher _matcher;
     private readonly BalancedPositiveNegativeSampler _sampler;
+    private readonly PhaseTimer? _timer;
 
-    public RegionProposalNetwork(AnchorGenerator anchors, RpnHead head, RpnOptions options) : base(nameof(RegionProposalNetwork))
+    /// <param name="timer">Benchmarks only: charges NMS to <see cref="DetectionPhases.Nms"/>.</param>
+    public RegionProposalNetwork(AnchorGenerator anchors, RpnHead head, RpnOptions options, PhaseTimer? timer = null) : base(nameof(RegionProposalNetwork))
     {
         _anchors = anchors;
         this.head = head;
         Options = options;
         _matcher = new Matcher(options.FgIouThreshold, options.BgIouThreshold, allowLowQualityMatches: true);
         _sampler = new BalancedPositiveNegativeSampler(options.BatchSizePerImage, options.PositiveFraction);
+        _timer = timer;
         RegisterComponents();
     }
 
@@ -101,7 +105,8 @@ public sealed class RegionProposalNetwork : nn.Module
             (b, s, lv) = (b.index_select(0, keep), s.index_select(0, keep), lv.index_select(0, keep));
             keep = nonzero(s >= Options.ScoreThreshold).view(-1);
             (b, s, lv) = (b.index_select(0, keep), s.index_select(0, keep), lv.index_select(0, keep));
-            keep = Nms.Batched(b, s, lv, Options.NmsThreshold);
+            using (_timer?.Measure(DetectionPhases.Nms))
+                keep = Nms.Batched(b, s, lv, Options.NmsThreshold);
             keep = keep.narrow(0, 0, Math.Min(postNms, keep.shape[0]));
             result.Add(b.index_select(0, keep));                                             // [P_i, 4]
         }

@@ -7,7 +7,7 @@ namespace Scrl.Detection.Training;
 public static class DetectionPredictor
 {
     /// <param name="model">Detector; switched to eval mode.</param>
-    /// <param name="data">Evaluation records (ImageId must be numeric for COCO results).</param>
+    /// <param name="data">Evaluation records; each result carries <see cref="ResultImageIds.Of"/> of its record's id.</param>
     /// <param name="batchSize">Images per forward pass.</param>
     public static List<CocoDetection> Predict(FasterRcnn model, DetectionDataset data, int batchSize, CancellationToken cancellationToken = default)
     {
@@ -25,7 +25,7 @@ public static class DetectionPredictor
             {
                 // TorchSharp's data<T>() throws on an empty tensor; an image without detections adds nothing.
                 if (detections[k].Scores.shape[0] == 0) continue;
-                long imageId = long.Parse(data.Records[indices[k]].ImageId, System.Globalization.CultureInfo.InvariantCulture);
+                long imageId = ResultImageIds.Of(data.Records[indices[k]].ImageId);
                 var boxes = detections[k].Boxes.cpu().data<float>().ToArray();            // [D*4] xyxy px
                 var scores = detections[k].Scores.cpu().data<float>().ToArray();
                 var labels = detections[k].Labels.cpu().data<long>().ToArray();

@@ -50,8 +50,44 @@ public sealed class EvaluateCommandTests(GeneratedCoco coco) : IClassFixture<Gen
         Assert.All(coco.ReadVal().Categories, c => Assert.Contains(c.Name, text));
     }
 
+    /// <summary>
+    /// A VOC2012 layout (ids like 2008_000001, which are not numbers): the VOC reader that finetune uses feeds a
+    /// training step, and evaluate scores the checkpoint on it, naming overlays by VOC id. The classifier is biased
+    /// towards one class so that every image has detections whose results ids must map back to it.
+    /// </summary>
+    [Fact]
+    public async Task Evaluate_Voc2012Layout_MapsYearIdsThroughResults()
+    {
+        string root = coco.NewFolder();
+        var ids = Voc2012Layout.Write(coco.ReadTrain(), root, "val");
+        string checkpoint = TrainOneStep(VocDatasetReader.Read(root, "val"), favourFirstClass: true);
+        string output = coco.NewFolder();
+
+        var (code, text) = await CliRunner.RunAsync("evaluate", "--model", checkpoint, "--val", root, "--format", "voc", "--split", "val", "--task", "voc-det",
+                                                    "--min-size", $"{Size}", "--max-size", $"{Size}", "-o", output, "--overlays", "1");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"VOC  AP \d+\.\d\d  AP50 \d+\.\d\d  AP75 \d+\.\d\d", text);
+        var detections = CocoResultsJson.Load(Path.Combine(output, "detections.json"));
+        var index = ResultImageIds.Index(ids);
+        Assert.Equal(ids.ToHashSet(), detections.Select(d => index[d.ImageId]).ToHashSet());
+        Assert.True(File.Exists(Path.Combine(output, $"overlay-{ids[0]}.png")));
+    }
+
+    [Fact]
+    public async Task Evaluate_VocLayoutWithCocoTask_FailsWithAHint()
+    {
+        string root = coco.NewFolder();
+        Voc2012Layout.Write(coco.ReadVal(), root, "val");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => CliRunner.RunAsync("evaluate", "--model", "unused.ckpt", "--val", root, "--format", "voc", "--split", "val"));
+
+        Assert.Contains("--task voc-det", error.Message);
+    }
+
     /// <summary>A checkpoint as scrl finetune writes it (weights plus momentum), from one SGD step of a tiny detector.</summary>
-    private string TrainOneStep(ImageDataset dataset)
+    /// <param name="favourFirstClass">Bias the classifier towards label 1, so that every proposal scores above the detection threshold.</param>
+    private string TrainOneStep(ImageDataset dataset, bool favourFirstClass = false)
     {
         var train = new DetectionDataset(dataset, training: true);
         using var model = FasterRcnn.FromOptions(new FasterRcnnOptions
@@ -62,6 +98,9 @@ public sealed class EvaluateCommandTests(GeneratedCoco coco) : IClassFixture<Gen
             Rpn = new RpnOptions { PreNmsTopN = new(200, 100), PostNmsTopN = new(100, 50) },
             BoxHead = new BoxHeadOptions { BatchSizePerImage = 64, RepresentationSize = 128 },
         });
+        if (favourFirstClass)
+            using (TorchSharp.torch.no_grad())
+                model.named_parameters().Single(p => p.name == "roi_heads.box_predictor.cls_score.bias").parameter[1].fill_(5.0);
         var options = new FinetuneOptions { MaxSteps = 1, LrSteps = [], ImagesPerStep = 2, ImagesPerDevice = 2, TrainMinSizes = [Size], MaxSize = Size };
         var store = new CheckpointStore(coco.NewFolder(), keep: 0);
         new DetectionTrainer(model, train, options).Run(0, store, null, null, CancellationToken.None);

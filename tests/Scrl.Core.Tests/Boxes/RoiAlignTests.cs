@@ -15,6 +15,17 @@ public class RoiAlignTests
         return data;
     }
 
+    /// <summary>The golden cases with a fixed sampling ratio, the ones <see cref="EmbeddingBagRoiAlign"/> takes.</summary>
+    public static TheoryData<int> FixedRatioCases()
+    {
+        using var scope = NewDisposeScope();
+        var golden = Golden.Load(GoldenFile);
+        var data = new TheoryData<int>();
+        for (int k = 0; k < CaseCount(); k++)
+            if (golden[$"{k}.params"][3].item<double>() > 0) data.Add(k);
+        return data;
+    }
+
     private static int CaseCount()
     {
         using var scope = NewDisposeScope();
@@ -23,10 +34,61 @@ public class RoiAlignTests
 
     [Theory]
     [MemberData(nameof(AllCases))]
-    public void Apply_MatchesTorchvisionForwardAndInputGradient(int k) => AssertMatchesGolden(k);
+    public void Apply_MatchesTorchvisionForwardAndInputGradient(int k) => AssertMatchesGolden(k, RoiAlign.Apply);
+
+    [Theory]
+    [MemberData(nameof(FixedRatioCases))]
+    public void EmbeddingBag_MatchesTorchvisionForwardAndInputGradient(int k) => AssertMatchesGolden(k, EmbeddingBagRoiAlign.Apply);
 
     [Fact]
-    public void Apply_ScrlConfiguration_MatchesTorchvision() => AssertMatchesGolden(CaseCount() - 1);   // written last
+    public void EmbeddingBag_AdaptiveSamplingRatio_Throws()
+    {
+        using var scope = NewDisposeScope();
+        Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingBagRoiAlign.Apply(randn(1, 1, 7, 7), zeros(1, 5), 2, 2, 1.0, 0, false));
+    }
+
+    [Fact]
+    public void EmbeddingBag_NoRois_ReturnsEmptyPooledTensor()
+    {
+        using var scope = NewDisposeScope();
+        var pooled = EmbeddingBagRoiAlign.Apply(randn(2, 3, 7, 7), zeros(0, 5), 7, 7, 1.0 / 4, 2, aligned: false);
+        Assert.Equal(new long[] { 0, 3, 7, 7 }, pooled.shape);
+    }
+
+    /// <summary>Several levels in one call give what pooling each RoI from its own level alone gives, gradients included.</summary>
+    [Fact]
+    public void EmbeddingBag_SeveralLevels_MatchesPoolingEachLevelAlone()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(5);
+        var fine = randn([2, 3, 16, 12], generator: generator).requires_grad_(true);              // stride 4
+        var coarse = randn([2, 3, 8, 6], generator: generator).requires_grad_(true);              // stride 8
+        var corner = rand([10, 2], generator: generator) * 40;
+        var rois = cat([(arange(10) % 2).to(ScalarType.Float32).view(-1, 1), corner, corner + 4 + rand([10, 2], generator: generator) * 20], 1);   // [10, 5]
+        var level = arange(10) % 3 % 2;                                                             // [10]: 0 1 0 0 1 0 ...
+        var upstream = randn([10, 3, 7, 7], generator: generator);
+
+        var pooled = EmbeddingBagRoiAlign.Apply([fine, coarse], rois, level, [0.25, 0.125], 7, 7, 2, aligned: false);
+        (pooled * upstream).sum().backward();
+        var (fineGrad, coarseGrad) = (fine.grad!.clone(), coarse.grad!.clone());
+        fine.grad!.zero_();
+        coarse.grad!.zero_();
+        var expected = zeros_like(pooled);
+        foreach (var (map, scale, l) in new[] { (fine, 0.25, 0L), (coarse, 0.125, 1L) })
+        {
+            var members = nonzero(level.eq(l)).view(-1);
+            var alone = RoiAlign.Apply(map, rois.index_select(0, members), 7, 7, scale, 2, aligned: false);
+            (alone * upstream.index_select(0, members)).sum().backward();
+            expected.index_copy_(0, members, alone.detach());
+        }
+
+        Golden.AssertClose(expected, pooled, rtol: 1e-5, atol: 1e-6, what: "pooled");
+        Golden.AssertClose(fine.grad!, fineGrad, rtol: 1e-5, atol: 1e-6, what: "fine level grad");
+        Golden.AssertClose(coarse.grad!, coarseGrad, rtol: 1e-5, atol: 1e-6, what: "coarse level grad");
+    }
+
+    [Fact]
+    public void Apply_ScrlConfiguration_MatchesTorchvision() => AssertMatchesGolden(CaseCount() - 1, RoiAlign.Apply);   // written last
 
     [Fact]
     public void Apply_NoRois_ReturnsEmptyPooledTensor()
@@ -43,7 +105,9 @@ public class RoiAlignTests
         Assert.Throws<ArgumentException>(() => RoiAlign.Apply(randn(1, 1, 7, 7), zeros(3, 4), 1, 1, 1.0, -1, false));
     }
 
-    private static void AssertMatchesGolden(int k)
+    private delegate Tensor RoiAlignVariant(Tensor input, Tensor rois, long outputHeight, long outputWidth, double spatialScale, int samplingRatio, bool aligned);
+
+    private static void AssertMatchesGolden(int k, RoiAlignVariant apply)
     {
         using var scope = NewDisposeScope();
         var golden = Golden.Load(GoldenFile);
@@ -51,7 +115,7 @@ public class RoiAlignTests
         var input = golden[$"map.{(int)p[5]}"].clone().requires_grad_(true);   // [N, C, H, W]
         var rois = golden[$"{k}.rois"];                                          // [R, 5] xyxy image px
 
-        var pooled = RoiAlign.Apply(input, rois, (long)p[0], (long)p[1], p[2], (int)p[3], aligned: p[4] != 0);
+        var pooled = apply(input, rois, (long)p[0], (long)p[1], p[2], (int)p[3], aligned: p[4] != 0);
         (pooled * golden[$"{k}.upstream"]).sum().backward();
 
         Golden.AssertClose(golden[$"{k}.output"], pooled, rtol: 1e-5, atol: 1e-6, what: $"case {k} output");

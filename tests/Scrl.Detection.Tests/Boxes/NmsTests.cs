@@ -29,6 +29,25 @@ public class NmsTests
         Assert.Equal(expected, keep.data<long>().ToArray());
     }
 
+    /// <summary>Float64 boxes take the suppression-matrix path that other devices use; float32 on the CPU takes the host kernel.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Nms_MatrixPath_KeepsTorchvisionIndices(int caseIndex)
+    {
+        var golden = Golden.Load(GoldenFile);
+        string k = caseIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var boxes = golden[$"{k}.boxes"].to(ScalarType.Float64);
+        var scores = golden[$"{k}.scores"];
+        double threshold = golden[$"{k}.threshold"].item<double>();
+
+        var keep = caseIndex == 0 ? Nms.Apply(boxes, scores, threshold) : Nms.Batched(boxes, scores, golden[$"{k}.idxs"], threshold);
+
+        Assert.Equal(golden[$"{k}.keep"].data<long>().ToArray(), keep.data<long>().ToArray());
+    }
+
     [Fact]
     public void Nms_NoBoxes_KeepsNothing()
     {

@@ -1,0 +1,163 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+using Scrl.Core.Training;
+using Scrl.Detection;
+using Scrl.Detection.Backbones;
+using Scrl.Detection.Transform;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace Scrl.Cli.Commands;
+
+// Shapes: N images of the batch, each [3, H, W]; G boxes per image, xyxy px.
+
+/// <summary>
+/// Times Faster R-CNN R50-FPN training steps (forward, backward, SGD) and inference passes on CPU, with the share
+/// of NMS and RoIAlign in each. bench/pytorch_fasterrcnn_step.py does the same work in PyTorch and prints the
+/// same JSON lines.
+/// </summary>
+public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings>
+{
+    private const string TotalPhase = "step";
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--size <PX>")]
+        [Description("Shortest and longest side after resizing (min_size = max_size).")]
+        [DefaultValue(512)]
+        public int Size { get; init; } = 512;
+
+        [CommandOption("--steps <N>")]
+        [DefaultValue(3)]
+        public int Steps { get; init; } = 3;
+
+        [CommandOption("--warmup <N>")]
+        [Description("Untimed training steps, and untimed inference passes, before the timed ones.")]
+        [DefaultValue(1)]
+        public int Warmup { get; init; } = 1;
+
+        [CommandOption("--passes <N>")]
+        [Description("Timed inference passes.")]
+        [DefaultValue(2)]
+        public int Passes { get; init; } = 2;
+
+        [CommandOption("--threads <N>")]
+        [Description("torch intra-op threads; the PyTorch script takes the same option.")]
+        [DefaultValue(2)]
+        public int Threads { get; init; } = 2;
+
+        public override ValidationResult Validate() =>
+            Size < 64 || Steps < 1 || Warmup < 0 || Passes < 1 || Threads < 1
+                ? ValidationResult.Error("need --size >= 64, --steps >= 1, --warmup >= 0, --passes >= 1 and --threads >= 1")
+                : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        set_num_threads(settings.Threads);
+        random.manual_seed(0);
+        var ops = new PhaseTimer(CPU);                                   // NMS and RoIAlign inside the detector
+        using var model = FasterRcnn.FromOptions(new FasterRcnnOptions
+        {
+            NumClasses = 91,
+            Backbone = new BackboneOptions { Norm = BackboneNorm.BatchNorm, TrainableLayers = 5 },   // torchvision without pretrained weights
+            Transform = new TransformOptions { MinSize = [settings.Size], MaxSize = settings.Size },
+        }, ops);
+        var (images, targets) = SyntheticBatch(seed: 0);
+        AnsiConsole.MarkupLineInterpolated($"torch threads {get_num_threads()}; batch {images.Count}, {settings.Size} px; medians over {settings.Steps} steps and {settings.Passes} passes after {settings.Warmup} warm-up each");
+
+        var train = Train(model, ops, images, targets, settings, cancellationToken);
+        Report("train", images.Count, settings, train.Medians());
+        var inference = Infer(model, ops, images, settings, cancellationToken);
+        Report("inference", images.Count, settings, inference.Medians());
+        return 0;
+    }
+
+    /// <summary>Two fixed images (384x512 landscape, 512x384 portrait) with three boxes each, as the PyTorch script makes them.</summary>
+    private static (List<Tensor> Images, List<DetectionTarget> Targets) SyntheticBatch(ulong seed)
+    {
+        var generator = new Generator(seed);
+        var images = new List<Tensor> { rand([3, 384, 512], generator: generator), rand([3, 512, 384], generator: generator) };   // [3, H, W]
+        var boxes = tensor(new float[] { 40, 30, 200, 220, 250, 60, 330, 160, 100, 200, 360, 350 }).view(3, 4);   // [G, 4]
+        var labels = tensor(new long[] { 1, 5, 17 });
+        var portrait = boxes.index_select(1, tensor(new long[] { 1, 0, 3, 2 }));                                   // transposed boxes
+        return (images, [new DetectionTarget(boxes, labels), new DetectionTarget(portrait, labels.clone())]);
+    }
+
+    /// <summary>Training steps: forward (losses), backward, SGD(0.02, momentum 0.9, wd 1e-4) as torchvision's reference.</summary>
+    private static PhaseTimer Train(FasterRcnn model, PhaseTimer ops, List<Tensor> images, List<DetectionTarget> targets, Settings settings, CancellationToken ct)
+    {
+        model.train();
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        using var optimizer = optim.SGD(parameters, 0.02, momentum: 0.9, weight_decay: 1e-4);
+        var timer = new PhaseTimer(CPU);
+        for (int i = 0; i < settings.Warmup + settings.Steps; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var t = i < settings.Warmup ? new PhaseTimer(CPU) : timer;
+            var before = ops.Totals();
+            var clock = Stopwatch.StartNew();
+            t.Restart();
+            using (NewDisposeScope())
+            {
+                var losses = model.Losses(images, targets, new Generator((ulong)i));
+                var total = losses.Total();
+                t.Mark("forward");
+                optimizer.zero_grad();
+                total.backward();
+                t.Mark("backward");
+                optimizer.step();
+                t.Mark("optimizer");
+            }
+            t.Add(TotalPhase, clock.Elapsed.TotalSeconds);
+            AddOpTimes(t, before, ops.Totals());
+        }
+        return timer;
+    }
+
+    /// <summary>Inference passes in eval mode (1000 proposals per image, per-class NMS of the detections).</summary>
+    private static PhaseTimer Infer(FasterRcnn model, PhaseTimer ops, List<Tensor> images, Settings settings, CancellationToken ct)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var timer = new PhaseTimer(CPU);
+        for (int i = 0; i < settings.Warmup + settings.Passes; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var t = i < settings.Warmup ? new PhaseTimer(CPU) : timer;
+            var before = ops.Totals();
+            var clock = Stopwatch.StartNew();
+            using (NewDisposeScope())
+                model.call(images);
+            t.Add(TotalPhase, clock.Elapsed.TotalSeconds);
+            AddOpTimes(t, before, ops.Totals());
+        }
+        return timer;
+    }
+
+    /// <summary>Charges the NMS and RoIAlign time spent between two snapshots of the detector's timer.</summary>
+    private static void AddOpTimes(PhaseTimer timer, IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after)
+    {
+        foreach (string phase in new[] { DetectionPhases.Nms, DetectionPhases.RoiAlign })
+            timer.Add(phase, after.GetValueOrDefault(phase) - before.GetValueOrDefault(phase));
+    }
+
+    /// <summary>One JSON line per case, with the same keys as bench/pytorch_fasterrcnn_step.py.</summary>
+    private static void Report(string mode, int batch, Settings settings, IReadOnlyDictionary<string, double> medians)
+    {
+        double step = medians[TotalPhase];
+        double nms = medians[DetectionPhases.Nms], roiAlign = medians[DetectionPhases.RoiAlign];
+        var record = new Dictionary<string, object>
+        {
+            ["framework"] = "scrl.cloud (TorchSharp)", ["model"] = "fasterrcnn_resnet50_fpn", ["mode"] = mode,
+            ["batch"] = batch, ["size"] = settings.Size, ["threads"] = get_num_threads(),
+            ["median_s"] = Math.Round(step, 4), ["images_per_s"] = Math.Round(batch / step, 3),
+            ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+            ["nms_roi_align_share"] = Math.Round((nms + roiAlign) / step, 4),
+            ["breakdown_s"] = medians.Where(kv => kv.Key != TotalPhase).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(record));
+    }
+}

@@ -1,0 +1,14 @@
+namespace Scrl.Detection;
+
+/// <summary>
+/// Names under which a detector built with a <see cref="Scrl.Core.Training.PhaseTimer"/> records its NMS and
+/// RoIAlign calls (benchmarks only; without a timer nothing is measured).
+/// </summary>
+public static class DetectionPhases
+{
+    /// <summary>Every batched NMS: RPN proposals per image, and per-class NMS of the detections.</summary>
+    public const string Nms = "nms";
+
+    /// <summary>Every MultiScaleRoIAlign pooling: level assignment and RoIAlign on each FPN level.</summary>
+    public const string RoiAlign = "roi_align";
+}
