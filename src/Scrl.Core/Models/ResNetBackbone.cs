@@ -72,9 +72,9 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var c2 = Stem(x);
-        var c5 = layer4.call(layer3.call(layer2.call(c2)));
-        return c5.MoveToOuterDisposeScope();
+        var c2 = Stem(x);                                       // [N, C/8, H/4, W/4]
+        var c5 = Layer(layer4, Layer(layer3, Layer(layer2, c2, disposeInput: true), disposeInput: true), disposeInput: true);
+        return c5.MoveToOuterDisposeScope();                    // [N, C, H/32, W/32]
     }
 
     /// <param name="x">Images [N, 3, H, W].</param>
@@ -82,10 +82,10 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     public OrderedDictionary<string, Tensor> ForwardFeatures(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var c2 = Stem(x);                       // [N, C/8, H/4, W/4]
-        var c3 = layer2.call(c2);               // [N, C/4, H/8, W/8]
-        var c4 = layer3.call(c3);               // [N, C/2, H/16, W/16]
-        var c5 = layer4.call(c4);               // [N, C, H/32, W/32]
+        var c2 = Stem(x);                                       // [N, C/8, H/4, W/4]
+        var c3 = Layer(layer2, c2, disposeInput: false);        // [N, C/4, H/8, W/8]
+        var c4 = Layer(layer3, c3, disposeInput: false);        // [N, C/2, H/16, W/16]
+        var c5 = Layer(layer4, c4, disposeInput: false);        // [N, C, H/32, W/32]
         var features = new OrderedDictionary<string, Tensor>();
         Tensor[] levels = [c2, c3, c4, c5];
         for (int i = 0; i < levels.Length; i++)
@@ -98,7 +98,35 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     {
         if (x.dim() != 4 || x.shape[1] != 3)
             throw new ArgumentException($"Expected images [N, 3, H, W], got [{string.Join(", ", x.shape)}].", nameof(x));
-        return layer1.call(maxpool.call(relu.call(bn1.call(conv1.call(x)))));
+        Tensor pooled;
+        using (NewDisposeScope())
+            pooled = maxpool.call(relu.call(bn1.call(conv1.call(x)))).MoveToOuterDisposeScope();   // [N, 64, H/4, W/4]
+        return Layer(layer1, pooled, disposeInput: true);
+    }
+
+    /// <summary>
+    /// Runs one torchvision layer block by block, each block in its own dispose scope, and drops our handle on
+    /// each block's input once that block has run.
+    /// </summary>
+    /// <remarks>
+    /// A C# handle keeps its storage alive until disposed, whereas CPython frees an intermediate as soon as its
+    /// last reference goes. Without this, every activation of the pass (the no-grad target pass included, which
+    /// saves nothing for backward) stayed resident until the caller's scope ended. Disposing a handle only drops
+    /// our reference: what autograd saved for backward stays alive until backward has used it.
+    /// </remarks>
+    /// <param name="disposeInput">Whether <paramref name="x"/> is ours to dispose once the first block has read it.</param>
+    private static Tensor Layer(nn.Module<Tensor, Tensor> layer, Tensor x, bool disposeInput)
+    {
+        foreach (var block in layer.children())
+        {
+            Tensor y;
+            using (NewDisposeScope())
+                y = ((nn.Module<Tensor, Tensor>)block).call(x).MoveToOuterDisposeScope();
+            if (disposeInput && !ReferenceEquals(y, x)) x.Dispose();
+            x = y;
+            disposeInput = true;
+        }
+        return x;
     }
 
     private static TorchSharp.Modules.ResNet CreateTorchvisionResNet(ResNetVariant variant, Func<int, nn.Module<Tensor, Tensor>>? normLayer) => variant switch

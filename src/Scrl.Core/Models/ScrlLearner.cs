@@ -68,6 +68,9 @@ public sealed class ScrlLearner : nn.Module
             throw new ArgumentException(classifier is null ? "Labels were given but the classifier is disabled." :
                                         "The online classifier needs labels.", nameof(labels));
 
+        // Only the losses leave this scope. Autograd alone then holds the activations it saved, and backward
+        // frees each one as soon as it has used it (as in PyTorch) instead of all of them when the step ends.
+        using var scope = NewDisposeScope();
         var onlineOut = online.call(views, rois);                                // projections [2R or 2B, D], pooled [2B, C]
         var predictions = predictor.call(onlineOut.Projection);                  // [2R or 2B, D]
 
@@ -78,13 +81,17 @@ public sealed class ScrlLearner : nn.Module
 
         var regression = ScrlLoss.Symmetric(predictions, targets);
         if (classifier is null)
+        {
+            regression.MoveToOuterDisposeScope();
             return new ScrlLosses(regression, regression, null);
+        }
 
         if (labels!.dim() != 1 || labels.shape[0] * 2 != views.shape[0])
             throw new ArgumentException($"Expected labels [B] with 2B = {views.shape[0]}, got [{string.Join(", ", labels.shape)}].", nameof(labels));
         var logits = classifier.call(onlineOut.Pooled.detach());                 // [2B, K]; stop-gradient into the encoder
         var classification = nn.functional.cross_entropy(logits, cat([labels, labels]));
-        return new ScrlLosses(regression + classification, regression, classification);
+        return new ScrlLosses((regression + classification).MoveToOuterDisposeScope(), regression.MoveToOuterDisposeScope(),
+                              classification.MoveToOuterDisposeScope());
     }
 
     /// <summary>target = m*target + (1-m)*online for every parameter; BN running statistics are not averaged.</summary>

@@ -44,6 +44,9 @@ public sealed class ScrlStep
         losses.Total.backward();
         timer?.Mark("backward");
         _optimizer.Step(lr);
+        // Gradients are not needed again until the next backward; holding them through the next forward only
+        // raises the peak (by the size of the trained parameters).
+        _learner.zero_grad();
 
         double m = _emaMomentum.At(globalStep);
         _learner.UpdateTarget(m);

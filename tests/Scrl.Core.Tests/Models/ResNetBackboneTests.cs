@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Scrl.Core.Models;
 using Scrl.Core.Tests.Support;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Scrl.Core.Tests.Models;
@@ -53,5 +54,60 @@ public sealed class ResNetBackboneTests
         using var backbone = new ResNetBackbone(ResNetVariant.ResNet18);
         using var flat = zeros(2, 3, 64);
         Assert.Throws<ArgumentException>(() => backbone.call(flat));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Forward_HoldsOneBlockAtATime_SoLiveTensorsDoNotGrowWithDepth(bool withGrad)
+    {
+        // Every norm layer records how many tensors this thread holds when it runs. ResNet-34 has twice the
+        // blocks of ResNet-18; if forward kept each block's intermediates until it returned, the peak would double.
+        long shallow = PeakLiveTensorsDuringForward(ResNetVariant.ResNet18, withGrad);
+        long deep = PeakLiveTensorsDuringForward(ResNetVariant.ResNet34, withGrad);
+
+        Assert.InRange(shallow, 1, 16);                                          // one block's conv/bn/relu chain and its input
+        Assert.Equal(shallow, deep);
+    }
+
+    private static long PeakLiveTensorsDuringForward(ResNetVariant variant, bool withGrad)
+    {
+        var probe = new LiveTensorProbe();
+        using var backbone = new ResNetBackbone(variant, c => new ProbedNorm(c, probe));
+        using var images = randn(2, 3, 64, 64);                                  // [N, 3, H, W]
+        using var grad = withGrad ? enable_grad() : no_grad();
+        probe.Start();
+        using var c5 = backbone.call(images);
+        return probe.Peak;
+    }
+
+    private sealed class LiveTensorProbe
+    {
+        private long _start;
+
+        public long Peak { get; private set; }
+
+        public void Start() => (_start, Peak) = (DisposeScopeManager.Statistics.ThreadTotalLiveCount, 0);
+
+        public void Record() => Peak = Math.Max(Peak, DisposeScopeManager.Statistics.ThreadTotalLiveCount - _start);
+    }
+
+    private sealed class ProbedNorm : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> bn;
+        private readonly LiveTensorProbe _probe;
+
+        public ProbedNorm(int channels, LiveTensorProbe probe) : base(nameof(ProbedNorm))
+        {
+            bn = nn.BatchNorm2d(channels);
+            _probe = probe;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            _probe.Record();
+            return bn.call(x);
+        }
     }
 }

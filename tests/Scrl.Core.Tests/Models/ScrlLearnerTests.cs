@@ -1,4 +1,5 @@
 using Scrl.Core.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Scrl.Core.Tests.Models;
@@ -76,6 +77,24 @@ public sealed class ScrlLearnerTests
                    p => Assert.True(p.grad is null || p.grad.abs().max().item<float>() == 0));
         Assert.Equal(losses.Regression.item<float>() + losses.Classification.item<float>(), losses.Total.item<float>(), 5);
         Assert.InRange(losses.Regression.item<float>(), 0f, 8f);
+    }
+
+    [Fact]
+    public void ComputeLosses_HandsBackOnlyTheLosses_AndBackwardStillReachesTheOnlineNetwork()
+    {
+        using var scope = NewDisposeScope();
+        using var learner = CreateLearner();
+        learner.train();
+        var views = randn(4, 3, 64, 64);                                         // B = 2
+        var rois = tensor(new float[,] { { 0, 0, 0, 40, 40 }, { 1, 8, 8, 56, 56 }, { 2, 0, 0, 40, 40 }, { 3, 8, 8, 56, 56 } });
+        long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        var losses = learner.ComputeLosses(views, rois, labels: null);
+
+        // Total and Regression are one tensor; the activations are autograd's alone, so backward can free them as it goes.
+        Assert.Equal(live + 1, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        losses.Total.backward();
+        Assert.All(learner.Online.parameters().Concat(learner.Predictor.parameters()), p => Assert.NotNull(p.grad));
     }
 
     [Fact]

@@ -8,12 +8,15 @@ namespace Scrl.Core.Tests.Training;
 
 public sealed class ScrlStepTests
 {
-    private static (ScrlStep Step, LrSchedule Lr, EmaSchedule Ema) Create(int numClasses)
+    private static ScrlLearner CreateLearner(int numClasses) => new(new ScrlLearnerOptions
     {
-        var learner = new ScrlLearner(new ScrlLearnerOptions
-        {
-            Backbone = ResNetVariant.ResNet18, HiddenSize = 16, ProjectionSize = 8, NumClasses = numClasses,
-        });
+        Backbone = ResNetVariant.ResNet18, HiddenSize = 16, ProjectionSize = 8, NumClasses = numClasses,
+    });
+
+    private static (ScrlStep Step, LrSchedule Lr, EmaSchedule Ema) Create(int numClasses) => Create(CreateLearner(numClasses));
+
+    private static (ScrlStep Step, LrSchedule Lr, EmaSchedule Ema) Create(ScrlLearner learner)
+    {
         var lars = new Lars(LarsGrouping.Group(learner.OptimizedParameters(), OfficialParameterNames.FromLearnerName, LarsMode.ScrlOfficial),
                             new LarsOptions());
         var lr = new LrSchedule(0.45, globalBatchSize: 2, stepsPerEpoch: 5, epochs: 3, warmupEpochs: 1);
@@ -50,5 +53,20 @@ public sealed class ScrlStepTests
         for (int k = 1; k <= 3; k++) step.Run(views, rois, labels, globalStep: k);
 
         Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Run_ReleasesGradients_SoTheNextForwardDoesNotHoldThem()
+    {
+        using var scope = NewDisposeScope();
+        using var learner = CreateLearner(numClasses: 0);
+        var (step, _, _) = Create(learner);
+        var views = randn(4, 3, 64, 64);
+        var rois = tensor(new float[,] { { 0, 0, 0, 40, 40 }, { 1, 8, 8, 56, 56 }, { 2, 0, 0, 48, 40 }, { 3, 8, 0, 64, 56 } });
+        var before = learner.Online.Encoder.parameters().Select(p => p.detach().clone()).ToArray();
+        step.Run(views, rois, labels: null, globalStep: 0);
+
+        Assert.All(learner.parameters(), p => Assert.Null(p.grad));
+        Assert.Contains(learner.Online.Encoder.parameters().Zip(before), pair => pair.First.ne(pair.Second).any().item<bool>());
     }
 }
