@@ -1,9 +1,18 @@
 using Scrl.Cli.Commands;
 using Spectre.Console.Cli;
 
-// Memory-lean CPU allocation by default; SCRL_CPU_ALLOCATOR=glibc keeps glibc's defaults (faster, more memory: README).
-if (Environment.GetEnvironmentVariable("SCRL_CPU_ALLOCATOR") != "glibc")
-    Scrl.Core.Runtime.AllocatorTuning.UseMmapForLargeAllocations();
+// CPU allocator (README, "Speed and memory"): by default the trainer returns malloc's free pages to the OS after
+// each step. SCRL_CPU_ALLOCATOR=mmap maps every tensor of 1 MiB or more on its own (least memory, slower);
+// SCRL_CPU_ALLOCATOR=glibc leaves glibc's heaps alone (no trim; resident memory varies from run to run).
+switch (Environment.GetEnvironmentVariable("SCRL_CPU_ALLOCATOR"))
+{
+    case "mmap":
+        Scrl.Core.Runtime.AllocatorTuning.UseMmapForLargeAllocations();
+        break;
+    case "glibc":
+        AppContext.SetSwitch(Scrl.Core.Runtime.AllocatorTuning.ReleaseAfterStepSwitch, false);
+        break;
+}
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

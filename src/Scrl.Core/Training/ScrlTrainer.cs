@@ -1,6 +1,7 @@
 using Scrl.Core.Configuration;
 using Scrl.Core.Models;
 using Scrl.Core.Optim;
+using Scrl.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,12 +51,19 @@ public sealed class ScrlTrainer : IDisposable
     /// <summary>Trains on one batch (moved to the trainer's device) at <paramref name="globalStep"/>.</summary>
     public ScrlStepResult Step(TwoViewBatch batch, long globalStep, PhaseTimer? timer = null)
     {
-        using var scope = NewDisposeScope();
-        var views = batch.Views.to(_device);
-        var rois = _config.Method == PretrainMethod.Scrl ? batch.Rois!.to(_device) : null;
-        var labels = _config.Network.NumClasses > 0 ? batch.Labels!.to(_device) : null;
-        timer?.Mark("to-device");
-        return _step.Run(views, rois, labels, globalStep, timer);
+        ScrlStepResult result;
+        using (NewDisposeScope())
+        {
+            var views = batch.Views.to(_device);
+            var rois = _config.Method == PretrainMethod.Scrl ? batch.Rois!.to(_device) : null;
+            var labels = _config.Network.NumClasses > 0 ? batch.Labels!.to(_device) : null;
+            timer?.Mark("to-device");
+            result = _step.Run(views, rois, labels, globalStep, timer);
+        }
+        // The step's activations are all free now; without this, malloc's arenas keep their pages (AllocatorTuning).
+        AllocatorTuning.ReleaseFreeMemoryAfterStep();
+        timer?.Mark("release-memory");
+        return result;
     }
 
     /// <summary>Learner tensors and optimizer state as one flat name → tensor map (live tensors; the caller copies).</summary>
