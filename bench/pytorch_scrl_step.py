@@ -4,7 +4,8 @@
 The step is the official one (kakaobrain/scrl trainer): online encoder + projector + predictor on both
 views, target encoder + projector under no_grad, RoIAlign 1x1 on C5 (adaptive sampling, aligned=False),
 symmetric loss, LARS with the official name-based exclusion, EMA on parameters. Inputs are synthetic
-tensors with fixed boxes, so only compute is measured.
+tensors with fixed boxes, so only compute is measured. `--channels-last` runs the same step on channels-last
+tensors (the official code runs NCHW), for a like-for-like comparison with our default layout.
 
 Usage: python3 bench/pytorch_scrl_step.py --arch resnet50 --size 224 --batch 16 --steps 5
 Prints one JSON line: median step seconds (wall and process CPU), pairs/s and peak RSS.
@@ -87,6 +88,7 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--channels-last", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -101,6 +103,10 @@ def main():
     buffers = {}
     gen = torch.Generator().manual_seed(0)
     views = torch.randn(2 * a.batch, 3, a.size, a.size, generator=gen)
+    if a.channels_last:
+        views = views.contiguous(memory_format=torch.channels_last)
+        for net in (online, target):
+            net.to(memory_format=torch.channels_last)
     boxes = fixed_boxes(a.batch, a.size, a.boxes, gen)
     times, cpu_times = [], []
     for step in range(a.warmup + a.steps):
@@ -128,7 +134,7 @@ def main():
         "framework": f"pytorch {torch.__version__}", "arch": a.arch, "size": a.size, "batch": a.batch,
         "median_step_s": round(med, 4), "median_step_cpu_s": round(statistics.median(cpu_times), 4), "pairs_per_s": round(a.batch / med, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "steps": a.steps, "threads": torch.get_num_threads()}))
+        "steps": a.steps, "threads": torch.get_num_threads(), "channels_last": a.channels_last}))
 
 
 if __name__ == "__main__":

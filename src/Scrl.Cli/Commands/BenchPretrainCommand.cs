@@ -48,6 +48,10 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         [CommandOption("-d|--device <DEVICE>")]
         [DefaultValue("cpu")]
         public string Device { get; init; } = "cpu";
+
+        [CommandOption("--set <KEY=VALUE>")]
+        [Description("Override a config key of every case, e.g. --set network.channelsLast=false (repeatable).")]
+        public string[] Overrides { get; init; } = [];
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -60,23 +64,24 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         foreach (var (arch, size, batch) in cases)
         {
             var config = ConfigLoader.Load("scrl_200ep", [$"network.backbone={arch}", $"augment.inputSize={size}", $"boxes.inputSize={size}",
-                                                          $"run.batchSize={batch}"]);
+                                                          $"run.batchSize={batch}", .. settings.Overrides]);
             if (settings.Data is "synthetic" or "both")
-                Report(arch, size, batch, "synthetic", BenchSynthetic(config, device, settings));
+                Report(arch, size, batch, "synthetic", settings.Overrides, BenchSynthetic(config, device, settings));
             if (settings.Data is "jpeg" or "both")
-                Report(arch, size, batch, "jpeg", await BenchJpeg(config, device, settings, cancellationToken));
+                Report(arch, size, batch, "jpeg", settings.Overrides, await BenchJpeg(config, device, settings, cancellationToken));
         }
         return 0;
     }
 
     /// <summary>One JSON line per case, so runs can be compared by scripts (bench/compare_pytorch.sh).</summary>
-    private static void Report(string arch, int size, int batch, string data, PhaseTimer timer)
+    private static void Report(string arch, int size, int batch, string data, string[] overrides, PhaseTimer timer)
     {
         var medians = timer.Medians();
         double step = medians[TotalPhase];
         var record = new Dictionary<string, object>
         {
             ["framework"] = "scrl.cloud (TorchSharp)", ["arch"] = arch, ["size"] = size, ["batch"] = batch, ["data"] = data,
+            ["overrides"] = overrides,
             ["median_step_s"] = Math.Round(step, 4), ["median_step_cpu_s"] = Math.Round(medians[CpuPhase], 4),
             ["pairs_per_s"] = Math.Round(batch / step, 3),
             ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),

@@ -104,5 +104,5 @@ public sealed class ScrlLearner : nn.Module
     }
 
     private static ScrlNetwork CreateNetwork(ScrlLearnerOptions options) =>
-        new(new ResNetBackbone(options.Backbone), options.HiddenSize, options.ProjectionSize, options.RoiPool);
+        new(new ResNetBackbone(options.Backbone) { ChannelsLast = options.ChannelsLast }, options.HiddenSize, options.ProjectionSize, options.RoiPool);
 }

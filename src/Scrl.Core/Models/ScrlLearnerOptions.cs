@@ -18,6 +18,10 @@ public sealed record ScrlLearnerOptions
 
     public RoiPoolOptions RoiPool { get; init; } = new();
 
+    /// <summary>Run the encoders on channels-last activations (<see cref="ResNetBackbone.ChannelsLast"/>): the same
+    /// values up to float summation order, and faster on CPU. The official code runs NCHW.</summary>
+    public bool ChannelsLast { get; init; } = true;
+
     public IReadOnlyList<ValidationError> Validate(string path = "network")
     {
         var errors = new List<ValidationError>();

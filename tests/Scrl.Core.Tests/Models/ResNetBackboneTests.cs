@@ -49,6 +49,35 @@ public sealed class ResNetBackboneTests
     }
 
     [Fact]
+    public void ChannelsLast_TrainingForwardAndInputGradient_MatchNchwInFloat64()
+    {
+        using var scope = NewDisposeScope();
+        using var nchw = new ResNetBackbone(ResNetVariant.ResNet18);
+        using var channelsLast = new ResNetBackbone(ResNetVariant.ResNet18) { ChannelsLast = true };
+        nchw.to(float64);
+        channelsLast.to(float64);
+        channelsLast.load_state_dict(nchw.state_dict());
+        var images = randn(4, 3, 64, 64, dtype: float64);                       // [N, 3, H, W]
+
+        var (expected, expectedGrad) = ForwardBackward(nchw, images);
+        var (actual, actualGrad) = ForwardBackward(channelsLast, images);
+
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.False(actual.is_contiguous(), "channels-last C5 has NHWC strides behind its NCHW shape");
+        Assert.True(actual.permute(0, 2, 3, 1).is_contiguous());
+        Assert.True(actual.allclose(expected, rtol: 1e-10, atol: 1e-12), $"C5 differs by {(actual - expected).abs().max().item<double>():E2}");
+        Assert.True(actualGrad.allclose(expectedGrad, rtol: 1e-10, atol: 1e-12), "input gradient differs");
+    }
+
+    private static (Tensor Output, Tensor InputGrad) ForwardBackward(ResNetBackbone backbone, Tensor images)
+    {
+        var x = images.clone().requires_grad_();
+        var c5 = backbone.call(x);                                               // [N, C, H/32, W/32]
+        c5.square().sum().backward();
+        return (c5.detach(), x.grad!);
+    }
+
+    [Fact]
     public void Forward_RejectsNonImageInput()
     {
         using var backbone = new ResNetBackbone(ResNetVariant.ResNet18);

@@ -7,9 +7,13 @@ using static TorchSharp.torch;
 
 namespace Scrl.Detection.Tests.Models;
 
-public class FasterRcnnCheckpointTests
+public sealed class FasterRcnnCheckpointTests : IDisposable
 {
     private static readonly TransformOptions Transform = new() { MinSize = [TinyDetector.ImageSize], MaxSize = TinyDetector.ImageSize };
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("rcnn-ckpt").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void Load_CheckpointOfTinyDetector_RebuildsSameArchitectureAndWeights()
@@ -75,9 +79,9 @@ public class FasterRcnnCheckpointTests
         Assert.True(model.state_dict()["roi_heads.box_head.fc6.weight"].eq(before).all().item<bool>(), "nothing is copied on a mismatch");
     }
 
-    private static string Save(IReadOnlyDictionary<string, Tensor> tensors)
+    private string Save(IReadOnlyDictionary<string, Tensor> tensors)
     {
-        var store = new CheckpointStore(Directory.CreateTempSubdirectory("rcnn-ckpt").FullName, keep: 0);
+        var store = new CheckpointStore(_folder, keep: 0);
         return store.Save(tensors, new CheckpointMeta { Step = 1, Epoch = 0, BatchInEpoch = 0, Method = "faster-rcnn", Backbone = "resnet-fpn", ConfigHash = "" });
     }
 }
