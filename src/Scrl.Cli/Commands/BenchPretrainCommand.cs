@@ -73,7 +73,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         return 0;
     }
 
-    /// <summary>One JSON line per case, so runs can be compared by scripts (bench/compare_pytorch.sh).</summary>
+    /// <summary>One JSON line per case, in the shape bench/pytorch_scrl_step.py prints, so the two can be compared by script.</summary>
     private static void Report(string arch, int size, int batch, string data, string[] overrides, PhaseTimer timer)
     {
         var medians = timer.Medians();
