@@ -93,6 +93,14 @@ public sealed class UnlabeledImageSource
         return new UnlabeledImageSource($"COCO '{json}'", [.. images.Select(i => Path.Combine(folder, i.FileName))], labels: null, classNames: []);
     }
 
+    /// <summary>The images of <paramref name="dataset"/> in record order (annotations are ignored). No labels.</summary>
+    public static UnlabeledImageSource FromDataset(Datasets.ImageDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (dataset.Records.Count == 0) throw new InvalidDataException($"{dataset.Description} has no images.");
+        return new UnlabeledImageSource(dataset.Description, [.. dataset.Records.Select(r => r.ImagePath)], labels: null, classNames: []);
+    }
+
     /// <summary>
     /// Fully decodes every image and returns all that fail (missing, truncated, not an image), so a bad dataset
     /// is reported once, completely, instead of one crash per epoch. Runs on <paramref name="parallelism"/> threads.

@@ -6,9 +6,10 @@ namespace Scrl.Core.Data.Shards;
 
 /// <summary>
 /// Streams one shard tar (<see cref="UstarHeader"/> members, then the end-of-archive blocks) into an output stream,
-/// sha256-hashing it on the way. Bytes gather in one of two pooled chunks; a full chunk is hashed and written in the
-/// background (each on its own pool thread) while the next one fills, so reading source files, hashing and writing
-/// overlap, and the output sees one large sequential write per chunk.
+/// sha256-hashing it on the way. Bytes gather in pooled 1 MiB chunks; a full chunk goes to two background chains, one
+/// hashing chunks in order and one writing them in order, while the next chunk fills. Up to
+/// <see cref="ChunksInFlight"/> chunks are out at once, so a slow write does not hold up the hash (or the other way
+/// round), and the output sees one large sequential write per chunk.
 /// </summary>
 /// <remarks>
 /// A file added with a check is read into one piece of a chunk, so the check sees its bytes where they lie, without a
@@ -22,19 +23,26 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
     // Chunk sizes are multiples of the block size, so headers and padding never straddle two chunks.
     private const int ChunkBytes = (1 << 20) - DirectFileStream.Alignment;
 
+    // Enough to ride out a slow write or a descheduled hash on a busy machine; 8 MiB per shard being written.
+    private const int ChunksInFlight = 8;
+
     /// <summary>Largest file that <see cref="AddFileAsync"/> can check: its data must fit in one array.</summary>
     public static readonly long MaxCheckedBytes = (Array.MaxLength - 4L * DirectFileStream.Alignment) & ~(ShardFormat.BlockSize - 1L);
 
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private DirectIoBuffer _chunk = new(ChunkBytes);
-    private DirectIoBuffer _spare = new(ChunkBytes);
+    private readonly List<DirectIoBuffer> _owned = [];
+    private readonly Queue<(DirectIoBuffer Chunk, Task Done)> _sent = new();
+    private DirectIoBuffer? _current;
     private int _filled;
-    private Task _flushing = Task.CompletedTask;   // writes _spare; at most one chunk is in flight
+    private Task _hashed = Task.CompletedTask;    // the last sent chunk's hash, which follows all earlier ones
+    private Task _written = Task.CompletedTask;   // the same for writes
 
     /// <summary>Bytes of the archive so far, buffered or written.</summary>
     public long Length { get; private set; }
 
-    private Span<byte> Free => _chunk.Span[_filled..];
+    private DirectIoBuffer Chunk => _current ??= Own(new DirectIoBuffer(ChunkBytes));
+
+    private Span<byte> Free => Chunk.Span[_filled..];
 
     /// <summary>Adds member <paramref name="name"/> holding <paramref name="data"/>.</summary>
     public async ValueTask AddAsync(string name, ReadOnlyMemory<byte> data)
@@ -43,7 +51,7 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         await AddHeaderAsync(name, length).ConfigureAwait(false);
         while (!data.IsEmpty)
         {
-            int n = Math.Min(data.Length, _chunk.Capacity - _filled);
+            int n = Math.Min(data.Length, Chunk.Capacity - _filled);
             data.Span[..n].CopyTo(Free);
             data = data[n..];
             await AdvanceAsync(n).ConfigureAwait(false);
@@ -68,7 +76,7 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
         await AddHeaderAsync(name, length).ConfigureAwait(false);
         for (long offset = 0; offset < length;)
         {
-            int n = RandomAccess.Read(file, Free[..(int)Math.Min(length - offset, _chunk.Capacity - _filled)], offset);
+            int n = RandomAccess.Read(file, Free[..(int)Math.Min(length - offset, Chunk.Capacity - _filled)], offset);
             if (n == 0) throw Shorter(path, offset, length);
             offset += n;
             await AdvanceAsync(n).ConfigureAwait(false);
@@ -98,17 +106,18 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
     // Sends the chunk when `bytes` do not fit after what it holds, and swaps in a larger buffer when they do not fit in any.
     private async ValueTask MakeRoomAsync(int bytes)
     {
-        if (bytes <= _chunk.Capacity - _filled) return;
+        if (bytes <= Chunk.Capacity - _filled) return;
         if (_filled >= DirectFileStream.Alignment) await RotateAsync().ConfigureAwait(false);
-        if (bytes <= _chunk.Capacity - _filled) return;
-        var larger = new DirectIoBuffer(_filled + bytes);
-        _chunk.Span[.._filled].CopyTo(larger.Span);
-        _chunk.Dispose();
-        _chunk = larger;
+        if (bytes <= Chunk.Capacity - _filled) return;
+        var larger = Own(new DirectIoBuffer(_filled + bytes));
+        Chunk.Span[.._filled].CopyTo(larger.Span);
+        _owned.Remove(Chunk);
+        Chunk.Dispose();
+        _current = larger;
     }
 
     private static InvalidDataException Shorter(string path, long offset, long length) =>
-        new($"'{path}' ended after {offset} of its {length} bytes; did it change while being sharded?");
+        new($"'{path}' changed while it was sharded: it ended after {offset} of its {length} bytes; shard it again.");
 
     /// <summary>Ends the archive and writes out what is buffered; returns its size and sha256 (hex). Call once.</summary>
     public async ValueTask<(long Bytes, string Sha256)> FinishAsync()
@@ -118,20 +127,20 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
             Free[..ShardFormat.BlockSize].Clear();
             await AdvanceAsync(ShardFormat.BlockSize).ConfigureAwait(false);
         }
-        await _flushing.ConfigureAwait(false);
-        if (_filled > 0) await WriteChunkAsync(_chunk, _filled).ConfigureAwait(false);
+        if (_filled > 0) Send(Chunk, _filled);
+        _current = null;
         _filled = 0;
+        await Task.WhenAll(_hashed, _written).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return (Length, Convert.ToHexStringLower(_hash.GetHashAndReset()));
     }
 
     public async ValueTask DisposeAsync()
     {
-        // Left running only when a write failed; that failure is already on its way out, and the chunks must not
-        // go back to the pool while a write may still read them.
-        await _flushing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _chunk.Dispose();
-        _spare.Dispose();
+        // Still running only when something failed; that failure is already on its way out, and the chunks must not
+        // go back to the pool while a hash or a write may still read them.
+        await Task.WhenAll(_hashed, _written).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var chunk in _owned) chunk.Dispose();
         _hash.Dispose();
     }
 
@@ -153,24 +162,50 @@ internal sealed class ShardTarWriter(Stream output, CancellationToken cancellati
     {
         _filled += bytes;
         Length += bytes;
-        return _filled == _chunk.Capacity ? new ValueTask(RotateAsync()) : ValueTask.CompletedTask;
+        return _filled == Chunk.Capacity ? new ValueTask(RotateAsync()) : ValueTask.CompletedTask;
     }
 
-    // Waits for the previous chunk's write, which frees its buffer, then writes the chunk's whole 4 KiB blocks (all of it
-    // when full) in the background; the bytes of a last partial block start the next chunk.
+    // Sends the chunk's whole 4 KiB blocks (all of it when full); the bytes of a last partial block start the next chunk,
+    // which is a new one until ChunksInFlight are out, and then the oldest, once hashed and written.
     private async Task RotateAsync()
     {
-        await _flushing.ConfigureAwait(false);
-        int send = _filled == _chunk.Capacity ? _filled : _filled / DirectFileStream.Alignment * DirectFileStream.Alignment;
-        (_chunk, _spare) = (_spare, _chunk);
-        _spare.Span[send.._filled].CopyTo(_chunk.Span);
+        int send = _filled == Chunk.Capacity ? _filled : _filled / DirectFileStream.Alignment * DirectFileStream.Alignment;
+        var next = _sent.Count < ChunksInFlight ? Own(new DirectIoBuffer(ChunkBytes)) : await ReclaimOldestAsync().ConfigureAwait(false);
+        Chunk.Span[send.._filled].CopyTo(next.Span);
+        Send(Chunk, send);
+        _current = next;
         _filled -= send;
-        _flushing = WriteChunkAsync(_spare, send);
     }
 
-    // Hashing and writing only read the chunk, so they run side by side; chunks still reach both in order, since the
-    // next chunk waits for this one.
-    private Task WriteChunkAsync(DirectIoBuffer chunk, int count) => Task.WhenAll(
-        Task.Run(() => _hash.AppendData(chunk.Span[..count]), cancellationToken),
-        Task.Run(async () => await output.WriteAsync(chunk.Memory[..count], cancellationToken).ConfigureAwait(false), cancellationToken));
+    private async Task<DirectIoBuffer> ReclaimOldestAsync()
+    {
+        var (chunk, done) = _sent.Dequeue();
+        await done.ConfigureAwait(false);
+        return chunk;
+    }
+
+    // Each chain runs on pool threads, one chunk after the other; the two chains only read the chunk, so they overlap.
+    private void Send(DirectIoBuffer chunk, int count)
+    {
+        _hashed = AfterAsync(_hashed, () =>
+        {
+            _hash.AppendData(chunk.Span[..count]);
+            return ValueTask.CompletedTask;
+        });
+        _written = AfterAsync(_written, () => output.WriteAsync(chunk.Memory[..count], cancellationToken));
+        _sent.Enqueue((chunk, Task.WhenAll(_hashed, _written)));
+    }
+
+    private async Task AfterAsync(Task previous, Func<ValueTask> step)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        cancellationToken.ThrowIfCancellationRequested();
+        await step().ConfigureAwait(false);
+    }
+
+    private DirectIoBuffer Own(DirectIoBuffer chunk)
+    {
+        _owned.Add(chunk);
+        return chunk;
+    }
 }

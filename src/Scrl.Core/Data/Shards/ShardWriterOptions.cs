@@ -18,11 +18,18 @@ public sealed record ShardWriterOptions
     /// </summary>
     public bool CheckImages { get; init; }
 
+    /// <summary>
+    /// Shards written at once. Each shard's sha256 is one serial chain, so this is what spreads hashing over cores; the
+    /// shards are the same bytes whatever the value.
+    /// </summary>
+    public int Parallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     public IReadOnlyList<ValidationError> Validate(string path = "shards")
     {
         var errors = new List<ValidationError>();
         long smallest = 4L * ShardFormat.BlockSize + ShardFormat.EndOfArchiveBytes;   // two headers + data blocks + end
         if (TargetShardBytes < smallest) errors.Add(new($"{path}.targetShardBytes", $"must be >= {smallest}, was {TargetShardBytes}"));
+        if (Parallelism < 1) errors.Add(new($"{path}.parallelism", $"must be >= 1, was {Parallelism}"));
         return errors;
     }
 }

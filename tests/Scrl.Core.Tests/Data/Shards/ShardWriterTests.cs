@@ -33,6 +33,49 @@ public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task WriteAsync_ShardsSideBySide_SameBytesAsOneAtATime()
+    {
+        var one = new ShardFolder(fixture.NewFolder());
+        var two = new ShardFolder(fixture.NewFolder());
+
+        var serial = await ShardWriter.WriteAsync(fixture.Dataset, one, new ShardWriterOptions { TargetShardBytes = SmallShardBytes, Parallelism = 1 });
+        var parallel = await ShardWriter.WriteAsync(fixture.Dataset, two, new ShardWriterOptions { TargetShardBytes = SmallShardBytes, Parallelism = 2 });
+
+        Assert.True(serial.Shards.Count > 2, $"expected more shards than writers, got {serial.Shards.Count}");
+        Assert.Equal(serial.Shards, parallel.Shards);
+        foreach (var shard in serial.Shards)
+            Assert.True(File.ReadAllBytes(one.PathOf(shard.Name)).AsSpan().SequenceEqual(File.ReadAllBytes(two.PathOf(shard.Name))), $"{shard.Name} differs");
+    }
+
+    [Fact]
+    public async Task WriteAsync_ImageChangesAfterPlanning_FailsNamingItAndWritesNoIndex()
+    {
+        string folder = fixture.NewFolder();
+        var records = fixture.Dataset.Records.Select(r => r with { ImagePath = Path.Combine(folder, Path.GetFileName(r.ImagePath)) }).ToList();
+        foreach (var (from, to) in fixture.Dataset.Records.Zip(records)) File.Copy(from.ImagePath, to.ImagePath);
+        var shards = new ShardFolder(fixture.NewFolder());
+        // The first shard's plan is made before its write starts; its second image grows in between.
+        var sink = new BeforeFirstWrite(shards, () => File.AppendAllText(records[1].ImagePath, "more"));
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => ShardWriter.WriteAsync(
+            fixture.Dataset with { Records = records }, sink, new ShardWriterOptions { TargetShardBytes = SmallShardBytes }));
+
+        Assert.Contains(records[1].ImagePath, e.Message);
+        Assert.Contains("changed while it was sharded", e.Message);
+        Assert.False(File.Exists(shards.PathOf(ShardFormat.IndexName)));
+        Assert.False(File.Exists(shards.PathOf(ShardFormat.ShardName(0))));
+    }
+
+    [Fact]
+    public async Task WriteAsync_NoWriters_RefusedNamingTheOption()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => ShardWriter.WriteAsync(
+            fixture.Dataset, new DiscardingShardSink(), new ShardWriterOptions { Parallelism = 0 }));
+
+        Assert.Contains("shards.parallelism", e.Message);
+    }
+
+    [Fact]
     public async Task WriteAsync_TargetSize_EveryShardFitsAndIndexMatchesFiles()
     {
         var (folder, index) = await ShardRoundTrip.WriteAsync(fixture.Dataset, fixture.NewFolder(), SmallShardBytes);
@@ -140,5 +183,16 @@ public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixt
         var expected = (await ShardRoundTrip.ReadAllAsync(folder, index with { Shards = [shard] }))
             .SelectMany(s => new[] { $"{s.Key}.jpg {s.Image.Length}", $"{s.Key}.json {s.AnnotationJson.Length} {s.ReadAnnotation().Instances.Count}" });
         Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private sealed class BeforeFirstWrite(IShardSink inner, Action action) : IShardSink
+    {
+        private int _writes;
+
+        public Task WriteAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _writes) == 1) action();
+            return inner.WriteAsync(name, write, cancellationToken);
+        }
     }
 }
