@@ -21,7 +21,7 @@ public static class ColorJitter
         if (images.shape[0] != jitter.Count)
             throw new ArgumentException($"{jitter.Count} jitter draws for a batch of {images.shape[0]}", nameof(jitter));
         using var scope = NewDisposeScope();
-        var result = images.alias();   // a handle of this scope, so moving it out never touches the caller's
+        var result = images.clone();   // written in place below, group by group
         for (int position = 0; position < OpCount; position++)
         {
             foreach (var op in Enum.GetValues<ColorJitterOp>())
@@ -40,7 +40,7 @@ public static class ColorJitter
                 var index = tensor(samples.ToArray(), device: images.device);                        // [n]
                 var factor = tensor(factors.ToArray(), dtype: images.dtype, device: images.device);  // [n]
                 var transformed = ApplyOp(op, result.index_select(0, index), factor);                // [n, 3, H, W]
-                result = result.index_copy(0, index, transformed);
+                result.index_copy_(0, index, transformed);
             }
         }
         return result.MoveToOuterDisposeScope();

@@ -18,7 +18,7 @@ public static class ResizeBlur
             throw new ArgumentException($"{factors.Count} blur factors for a batch of {images.shape[0]}", nameof(factors));
         using var scope = NewDisposeScope();
         long h = images.shape[2], w = images.shape[3];
-        var result = images.alias();   // a handle of this scope, so moving it out never touches the caller's
+        var result = images.clone();   // written in place below, group by group
         var groups = Enumerable.Range(0, factors.Count)
             .Where(n => factors[n].HasValue)
             .GroupBy(n => factors[n]!.Value);
@@ -28,7 +28,7 @@ public static class ResizeBlur
             double f = group.Key;
             var small = Resampling.ResizeBicubic(result.index_select(0, index),
                                                  (long)PythonFloorDivide(h, f), (long)PythonFloorDivide(w, f)); // [n, 3, h', w']
-            result = result.index_copy(0, index, Resampling.ResizeBicubic(small, h, w));
+            result.index_copy_(0, index, Resampling.ResizeBicubic(small, h, w));
         }
         return result.MoveToOuterDisposeScope();
     }

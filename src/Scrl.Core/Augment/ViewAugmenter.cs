@@ -28,8 +28,7 @@ public sealed class ViewAugmenter
             throw new ArgumentException($"{imagesUint8.Count} images and {parameters.Count} view draws; need as many, at least one");
         using var scope = NewDisposeScope();
         var device = imagesUint8[0].device;
-        var views = cat(imagesUint8.Select((image, n) =>
-            Resampling.CropAndResize(image, parameters[n].Geometry, _options.InputSize)).ToArray(), 0);   // [B, 3, S, S]
+        var views = Resampling.CropAndResize(imagesUint8, [.. parameters.Select(p => p.Geometry)], _options.InputSize);   // [B, 3, S, S]
         views = Resampling.FlipWhere(views, Mask(parameters, p => p.Geometry.Flipped, device));
         views = ColorJitter.Apply(views, parameters.Select(p => p.ColorJitter).ToList());
         views = ColorOps.GrayscaleWhere(views, Mask(parameters, p => p.Grayscale, device));

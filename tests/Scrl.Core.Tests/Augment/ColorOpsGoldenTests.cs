@@ -30,6 +30,10 @@ public sealed class ColorOpsGoldenTests(ITestOutputHelper output)
         AssertMatches(output, "hue", HueOps.AdjustHue(Input, Factors("hue_factor")), Tolerance);
 
     [Fact]
+    public void Hue_EveryChannelTieAndSectorBoundaryShift_MatchesTorchvision() =>
+        AssertMatches(output, "hue_ties_adjusted", HueOps.AdjustHue(Get("hue_ties"), Get("hue_ties_shift")), Tolerance);
+
+    [Fact]
     public void Grayscale_ThreeChannels_MatchesTorchvision() =>
         AssertMatches(output, "grayscale", ColorOps.Grayscale(Input), Tolerance);
 

@@ -38,8 +38,8 @@ public sealed class GeometryOpsGoldenTests(ITestOutputHelper output)
     {
         var crops = Longs("crops");
         var images = InputImagesUint8;
-        var views = cat(Enumerable.Range(0, 4).Select(n => Resampling.CropAndResize(images[n],
-            new ViewGeometry((int)crops[4 * n], (int)crops[4 * n + 1], (int)crops[4 * n + 2], (int)crops[4 * n + 3], false), 16)).ToArray(), 0);
+        var views = Resampling.CropAndResize(images, [.. Enumerable.Range(0, 4).Select(n =>
+            new ViewGeometry((int)crops[4 * n], (int)crops[4 * n + 1], (int)crops[4 * n + 2], (int)crops[4 * n + 3], false))], 16);
         AssertMatches(output, "resized_crop", views, Tolerance);
     }
 

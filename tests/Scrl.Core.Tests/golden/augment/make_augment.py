@@ -91,4 +91,14 @@ out = {
     # Eval transform at S=16: shorter side to round(16*256/224)=18, centre crop 16, normalize.
     "eval_transform": F.normalize(F.center_crop(resize(images, 18), [16, 16]), MEAN, STD),
 }
+
+# Hue over every tie its code branches on (r == g, g == b, r == b, gray), the third channel above and below, with
+# shifts of half a turn either way and onto sector boundaries; the fourth image mixes levels without ties.
+levels = torch.arange(0, 256, 15)
+a, b = torch.meshgrid(levels, levels, indexing="ij")  # [18, 18] each
+mixed = torch.stack([a, (a * 7 + b * 3) % 256, (a * 13 + b * 11 + 5) % 256])
+hue_ties = torch.stack([torch.stack([a, a, b]), torch.stack([b, a, a]), torch.stack([a, b, a]), mixed]).to(torch.uint8).float() / 255.0
+hue_ties_shift = torch.tensor([0.5, -0.5, 1.0 / 6.0, -1.0 / 3.0])
+out.update({"hue_ties": hue_ties, "hue_ties_shift": hue_ties_shift,
+            "hue_ties_adjusted": torch.stack([F.adjust_hue(hue_ties[i], float(hue_ties_shift[i])) for i in range(4)])})
 torch.save({k: v.contiguous() for k, v in out.items()}, os.path.join(os.path.dirname(os.path.abspath(__file__)), "augment.pt"))
