@@ -21,6 +21,7 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
 {
     private const int Batch = 32;
     private const int Size = 96;
+    private const long SmallSetBytes = 256L << 20;
 
     public sealed class Settings : CommandSettings
     {
@@ -87,7 +88,7 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
             table.AddRow("shard write / tar (both durable)", Verdict(shardMbps / tarSyncedMbps, 0.8), "");
             if (settings.WriteOnly)
             {
-                console.Write(table);
+                Write(table, shardBytes);
                 return 0;
             }
 
@@ -106,13 +107,21 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
             table.AddRow($"R18 {Size}px SCRL training (fixed batch {Batch}, CPU)", $"{trainRate:F1} images/s", "");
             table.AddRow("shards / training", Verdict(fromShards / trainRate, 2), ">= 2x");
             table.AddRow("JPEG folder / training", Verdict(fromFiles / trainRate, 2), ">= 2x");
-            console.Write(table);
+            Write(table, shardBytes);
             return 0;
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    private void Write(Table table, long shardBytes)
+    {
+        console.Write(table);
+        if (shardBytes < SmallSetBytes)
+            console.MarkupLine($"[yellow]{ByteSize.Format(shardBytes)} is too little to compare write throughput with tar: fixed costs (tar's start, " +
+                               "fsync) dominate. Pass --source <dataset root> of a few hundred MB.[/]");
     }
 
     private static ImageDataset Generated(int images, CancellationToken ct)
