@@ -16,7 +16,7 @@ public class TrainingMemoryTests(TinyRun tiny) : IClassFixture<TinyRun>
     public async Task TwoThousandSteps_KeepLiveTensorsAndNativeMemoryFlat()
     {
         using var dir = new TempDirectory();
-        var config = tiny.Config($"run.maxSteps={Steps}", "run.epochs=1000", "run.logEverySteps=100", "run.checkpointEverySteps=1000",
+        var config = tiny.Config($"run.maxSteps={Steps}", "run.epochs=1000", "run.logEverySteps=100", "run.checkpointEverySteps=500",
                                  "augment.inputSize=32", "boxes.inputSize=32", "boxes.minSize=16", "run.batchSize=2");
         using var job = new PretrainJob(config, await tiny.SourceAsync(config), dir.Path, CPU);
         var liveTensors = new SortedDictionary<long, long>();
@@ -38,10 +38,13 @@ public class TrainingMemoryTests(TinyRun tiny) : IClassFixture<TinyRun>
         var afterWarmup = liveTensors.Where(kv => kv.Key >= 200).Select(kv => kv.Value).ToArray();
         Assert.True(afterWarmup.Max() - afterWarmup.Min() <= 64,
                     $"live tensors drift: {string.Join(", ", liveTensors.Select(kv => $"{kv.Key}:{kv.Value}"))}");
-        // Native bytes in use: a leak of one small activation per step would add tens of MB over the last half.
+        // Native bytes in use: a leak of one small activation per step would add over 100 MB between two windows of five
+        // samples 1,000 steps apart. Single samples move by some 15 MB with the allocator's arenas, and the first
+        // checkpoint (step 500) keeps buffers of its own, so each window is a mean, both after it.
         string trace = string.Join(", ", nativeMb.Keys.Select(k => $"{k}:{nativeMb[k]:F0}MB (rss {rssMb[k]:F0}MB)"));
-        double middle = nativeMb[Steps / 2], end = nativeMb[Steps];
-        Assert.True(end <= middle * 1.02 + 8, $"native memory in use keeps growing: {trace}");
+        double early = nativeMb.Where(kv => kv.Key is > Steps / 4 and <= Steps / 2).Average(kv => kv.Value);
+        double late = nativeMb.Where(kv => kv.Key > 3 * Steps / 4).Average(kv => kv.Value);
+        Assert.True(late <= early * 1.02 + 8, $"native memory in use keeps growing: {trace}");
         // Resident memory also moves with arena fragmentation and the managed heap: only a gross rise fails.
         Assert.True(rssMb[Steps] <= rssMb[Steps / 2] * 1.5, $"resident memory rose by half: {trace}");
     }

@@ -8,7 +8,9 @@ public sealed class LocalFolderArtifactStoreTests(ITestOutputHelper output) : Ar
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("scrl-artifacts-");
 
-    protected override TimeSpan ShortLease => TimeSpan.FromSeconds(1);
+    // Renewal ticks every third of a lease, so the claim survives two late ticks; 3 s leaves room for a pool busy with
+    // other test assemblies on two cores (1 s once lost a renewal there).
+    protected override TimeSpan ShortLease => TimeSpan.FromSeconds(3);
 
     protected override Task<IArtifactStore> CreateStoreAsync() =>
         Task.FromResult<IArtifactStore>(new LocalFolderArtifactStore(_root.FullName));

@@ -26,8 +26,8 @@ namespace Scrl.Core.Data.Shards;
 public static class ShardWriter
 {
     /// <summary>
-    /// Writes all shards, then the index; returns the index. Reports progress after every sample. When shards fail,
-    /// the failure of the earliest one is thrown.
+    /// Writes all shards, then the index; returns the index. Reports progress after every sample. When shards fail, the
+    /// failure of the earliest shard that failed is thrown (a failure cancels the shards still being written).
     /// </summary>
     public static async Task<ShardIndex> WriteAsync(ImageDataset dataset, IShardSink sink, ShardWriterOptions options,
                                                     IProgress<ShardWriteProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -126,7 +126,7 @@ public static class ShardWriter
 
     private static PlannedSample Plan(DatasetRecord record, IReadOnlyDictionary<int, DatasetCategory> categories, bool checking)
     {
-        long imageBytes = ImageLength(record, checking);
+        long imageBytes = AccessImage(record, checking, () => new FileInfo(record.ImagePath).Length);
         if (checking && imageBytes > ShardTarWriter.MaxCheckedBytes)
             throw new DatasetProblemException(Problem(DatasetProblemKind.CorruptImage, record, $"{imageBytes} bytes is more than an image can have"));
         var json = JsonSerializer.SerializeToUtf8Bytes(ShardAnnotation.Of(record, categories), ShardJsonContext.Default.ShardAnnotation);
@@ -174,35 +174,23 @@ public static class ShardWriter
                              sha256 ?? throw new InvalidOperationException($"The sink never ran the writer of shard {name}."));
     }
 
-    // The planner's view of the image. When checking, the failures are the problems DatasetValidator would report for the file.
-    private static long ImageLength(DatasetRecord record, bool checking)
-    {
-        try
-        {
-            return new FileInfo(record.ImagePath).Length;
-        }
-        catch (Exception e) when (checking && e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DatasetProblemException(Problem(DatasetProblemKind.MissingImage, record, "image file does not exist"));
-        }
-        catch (Exception e) when (checking && e is IOException or UnauthorizedAccessException)
-        {
-            throw new DatasetProblemException(Problem(DatasetProblemKind.CorruptImage, record, e.Message));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"Cannot read image {record.ImageId} ('{record.ImagePath}'): {e.Message}", e);
-        }
-    }
-
     // One handle per image, read with positioned reads straight into the shard's chunk (no stream, no extra copy). The
     // file must still have the size the shard was planned with.
     private static SafeFileHandle OpenImage(DatasetRecord record, long plannedBytes, bool checking)
     {
-        SafeFileHandle handle;
+        var handle = AccessImage(record, checking, () => File.OpenHandle(record.ImagePath, FileMode.Open, FileAccess.Read, FileShare.Read));
+        long length = RandomAccess.GetLength(handle);
+        if (length == plannedBytes) return handle;
+        handle.Dispose();
+        throw new InvalidDataException($"'{record.ImagePath}' changed while it was sharded: {plannedBytes} bytes when its shard was planned, {length} now; shard it again.");
+    }
+
+    // File-system failures as what they mean for the dataset: when checking, the problems DatasetValidator would report.
+    private static T AccessImage<T>(DatasetRecord record, bool checking, Func<T> access)
+    {
         try
         {
-            handle = File.OpenHandle(record.ImagePath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return access();
         }
         catch (Exception e) when (checking && e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -216,10 +204,6 @@ public static class ShardWriter
         {
             throw new InvalidDataException($"Cannot read image {record.ImageId} ('{record.ImagePath}'): {e.Message}", e);
         }
-        long length = RandomAccess.GetLength(handle);
-        if (length == plannedBytes) return handle;
-        handle.Dispose();
-        throw new InvalidDataException($"'{record.ImagePath}' changed while it was sharded: {plannedBytes} bytes when its shard was planned, {length} now; shard it again.");
     }
 
     private static void Check(DatasetRecord record, ReadOnlySpan<byte> image)
