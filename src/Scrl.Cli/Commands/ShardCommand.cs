@@ -97,7 +97,7 @@ public sealed class ShardCommand(IAnsiConsole console) : AsyncCommand<ShardComma
                     if (!bars.TryGetValue(p.Phase, out var bar)) bars[p.Phase] = bar = ctx.AddTask($"{pass} shards");
                     bar.MaxValue = p.Write.SampleCount;
                     bar.Value = p.Write.SamplesWritten;
-                    bar.Description = $"{pass} shard {p.Write.ShardsWritten + 1} ({ByteSize.Format(p.Write.BytesWritten)})";
+                    bar.Description = $"{pass} shards: {p.Write.ShardsWritten} done, {ByteSize.Format(p.Write.BytesWritten)}";
                 });
                 published = await ShardPublisher.ValidateAndPublishAsync(dataset, validation, store, outLocation.StoreDisplay, outLocation.Prefix, writerOptions,
                                                                          progress, cancellationToken);
