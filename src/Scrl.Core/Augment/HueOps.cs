@@ -25,7 +25,7 @@ public static class HueOps
         var chroma = maxc - images.amin([1], keepdim: true);
         var hue = (Hue(images, maxc, chroma) + shifts.view(-1, 1, 1, 1)).remainder(1.0);
         // k = (n + 6h) mod 6 for n = 5, 3, 1; min(k, 4 - k) = 2 - |k - 2|.
-        var sectors = tensor(new[] { 5.0f, 3.0f, 1.0f }, dtype: images.dtype, device: images.device).view(1, 3, 1, 1);
+        var sectors = arange(5.0, 0.0, -2.0, dtype: images.dtype, device: images.device).view(1, 3, 1, 1);
         var k = (hue * 6.0 + sectors).remainder_(6.0);                           // [B, 3, H, W]
         var weight = k.sub_(2.0).abs_().neg_().add_(2.0).clamp_(0.0, 1.0);
         return (maxc - chroma * weight).MoveToOuterDisposeScope();
@@ -38,11 +38,10 @@ public static class HueOps
     {
         // Where max == min the hue is 0 whatever the divisor, so 1 keeps the division finite.
         var divisor = where(chroma == 0, ones_like(chroma), chroma);
-        var distance = ((maxc - images) / divisor).unbind(1);                  // rc, gc, bc: 3 x [B, H, W]
-        var (rc, gc, bc) = (distance[0].unsqueeze(1), distance[1].unsqueeze(1), distance[2].unsqueeze(1));
-        var channels = images.unbind(1);
-        var isR = maxc == channels[0].unsqueeze(1);
-        var isG = maxc == channels[1].unsqueeze(1);
+        var distance = (maxc - images) / divisor;                               // rc, gc, bc: [B, 3, H, W]
+        var (rc, gc, bc) = (distance.narrow(1, 0, 1), distance.narrow(1, 1, 1), distance.narrow(1, 2, 1));
+        var isR = maxc == images.narrow(1, 0, 1);                                // [B, 1, H, W]
+        var isG = maxc == images.narrow(1, 1, 1);
         // torchvision sums three masked terms of which exactly one is live: red wins ties, then green.
         var h = where(isR, bc - gc, where(isG, 2.0 + rc - bc, 4.0 + gc - rc));
         return h.div_(6.0).add_(1.0).fmod_(1.0);

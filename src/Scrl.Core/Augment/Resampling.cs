@@ -15,9 +15,7 @@ public static class Resampling
     public static Tensor ResizeBicubic(Tensor images, long height, long width)
     {
         using var scope = NewDisposeScope();
-        var resized = nn.functional.interpolate(images, [height, width], mode: InterpolationMode.Bicubic,
-                                                align_corners: false, antialias: true);       // [B, C, height, width]
-        return resized.clamp(0, 1).MoveToOuterDisposeScope();
+        return Bicubic(images, height, width).clamp(0, 1).MoveToOuterDisposeScope();   // [B, C, height, width]
     }
 
     /// <summary>
@@ -43,8 +41,7 @@ public static class Resampling
                 crop.Top + crop.Height > image.shape[1] || crop.Left + crop.Width > image.shape[2])
                 throw new ArgumentOutOfRangeException(nameof(crops), crop, $"crop {n} is outside its image [{string.Join(", ", image.shape)}]");
             var patch = image.narrow(1, crop.Top, crop.Height).narrow(2, crop.Left, crop.Width);   // [3, h, w] uint8
-            resized[n] = nn.functional.interpolate(patch.to(ScalarType.Float32).unsqueeze(0), [size, size], mode: InterpolationMode.Bicubic,
-                                                   align_corners: false, antialias: true);         // [1, 3, size, size], 0..255
+            resized[n] = Bicubic(patch.to(ScalarType.Float32).unsqueeze(0), size, size);         // [1, 3, size, size], 0..255
         }
         return cat(resized, 0).div_(255.0f).clamp_(0, 1).MoveToOuterDisposeScope();
     }
@@ -86,6 +83,10 @@ public static class Resampling
         using var scope = NewDisposeScope();
         return (imageUint8.to(ScalarType.Float32) / 255.0f).MoveToOuterDisposeScope();
     }
+
+    // PIL's BICUBIC: the a = -0.5 kernel, widened when shrinking; unclamped, so it works in any value range.
+    private static Tensor Bicubic(Tensor images, long height, long width) =>
+        nn.functional.interpolate(images, [height, width], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true);
 
     private static void CheckImage(Tensor image)
     {

@@ -50,9 +50,7 @@ public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixt
     [Fact]
     public async Task WriteAsync_ImageChangesAfterPlanning_FailsNamingItAndWritesNoIndex()
     {
-        string folder = fixture.NewFolder();
-        var records = fixture.Dataset.Records.Select(r => r with { ImagePath = Path.Combine(folder, Path.GetFileName(r.ImagePath)) }).ToList();
-        foreach (var (from, to) in fixture.Dataset.Records.Zip(records)) File.Copy(from.ImagePath, to.ImagePath);
+        var records = RecordsOnCopiedImages();
         var shards = new ShardFolder(fixture.NewFolder());
         // The first shard's plan is made before its write starts; its second image grows in between.
         var sink = new BeforeFirstWrite(shards, () => File.AppendAllText(records[1].ImagePath, "more"));
@@ -124,9 +122,7 @@ public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixt
     [InlineData(DatasetProblemKind.SizeMismatch)]
     public async Task WriteAsync_CheckingImages_BadImageStopsTheWriteWithItsProblem(DatasetProblemKind kind)
     {
-        string folder = fixture.NewFolder();
-        var records = fixture.Dataset.Records.Select(r => r with { ImagePath = Path.Combine(folder, Path.GetFileName(r.ImagePath)) }).ToList();
-        foreach (var (from, to) in fixture.Dataset.Records.Zip(records)) File.Copy(from.ImagePath, to.ImagePath);
+        var records = RecordsOnCopiedImages();
         var bad = records[5];
         switch (kind)
         {
@@ -183,6 +179,15 @@ public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixt
         var expected = (await ShardRoundTrip.ReadAllAsync(folder, index with { Shards = [shard] }))
             .SelectMany(s => new[] { $"{s.Key}.jpg {s.Image.Length}", $"{s.Key}.json {s.AnnotationJson.Length} {s.ReadAnnotation().Instances.Count}" });
         Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    // The fixture's records, pointing at copies of their images that a test may change.
+    private List<DatasetRecord> RecordsOnCopiedImages()
+    {
+        string folder = fixture.NewFolder();
+        var records = fixture.Dataset.Records.Select(r => r with { ImagePath = Path.Combine(folder, Path.GetFileName(r.ImagePath)) }).ToList();
+        foreach (var (from, to) in fixture.Dataset.Records.Zip(records)) File.Copy(from.ImagePath, to.ImagePath);
+        return records;
     }
 
     private sealed class BeforeFirstWrite(IShardSink inner, Action action) : IShardSink
