@@ -71,30 +71,30 @@ public sealed class BlobArtifactStore : IArtifactStore
     public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken = default)
     {
         BlobClient blob = _container.GetBlobClient(ArtifactName.Validate(name));
-        BlobProperties properties;
+        // One GET answers with the content, ETag and Content-MD5 of one version, so an overwrite racing the
+        // open cannot fail it; the SDK resumes a broken download pinned to that ETag, so an overwrite during
+        // the read fails it (412) instead of mixing versions.
+        BlobDownloadStreamingResult download;
         try
         {
-            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             throw new FileNotFoundException($"Artifact '{name}' does not exist in container '{_container.Name}'.", name, ex);
         }
-        // Pin the version whose MD5 we check: a concurrent overwrite fails the read (412) instead of mixing.
-        // With a whole-content MD5 to verify end to end, per-range checksums add nothing but force the SDK
-        // to buffer each range and cap ranges at 4 MiB; without one, they are the only protection.
-        byte[]? md5 = properties.ContentHash is { Length: 16 } hash ? hash : null;
+        if (download.Details.ContentHash is { Length: 16 } md5) return new Md5VerifyingReadStream(download.Content, md5, name);
+
+        // Without a whole-content MD5, per-range checksums are the only protection.
+        ETag version = download.Details.ETag;
+        download.Dispose();
         var options = new BlobOpenReadOptions(allowModifications: false)
         {
-            BufferSize = md5 is null ? ValidatedReadBufferBytes : _options.BlockSizeBytes,
-            Conditions = new BlobRequestConditions { IfMatch = properties.ETag },
-            TransferValidation = new DownloadTransferValidationOptions
-            {
-                ChecksumAlgorithm = md5 is null ? _options.TransferChecksum : StorageChecksumAlgorithm.None,
-            },
+            BufferSize = ValidatedReadBufferBytes,
+            Conditions = new BlobRequestConditions { IfMatch = version },
+            TransferValidation = new DownloadTransferValidationOptions { ChecksumAlgorithm = _options.TransferChecksum },
         };
-        Stream content = await blob.OpenReadAsync(options, cancellationToken).ConfigureAwait(false);
-        return md5 is null ? content : new Md5VerifyingReadStream(content, md5, name);
+        return await blob.OpenReadAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

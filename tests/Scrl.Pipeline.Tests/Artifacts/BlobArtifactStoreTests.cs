@@ -1,3 +1,4 @@
+using System.Text;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -44,6 +45,44 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite, ITestOutputHe
 
         await using Stream stream = await store.OpenReadAsync("runs/r1/pretrain/y.ckpt");
         await Assert.ThrowsAsync<InvalidDataException>(() => StreamDigest.ReadToEndAsync(stream));
+    }
+
+    [Fact]
+    public async Task OpenRead_BlobWithoutMd5_ReadsEveryRangeChecksummed()
+    {
+        BlobArtifactStoreOptions options = NewOptions();
+        IArtifactStore store = await BlobArtifactStore.CreateAsync(options);
+        const long size = (9 << 20) + 123;   // three 4 MiB ranges, the last partial
+        await store.UploadAsync("runs/r1/pretrain/z.ckpt", new PseudoRandomStream(size));
+        BlobClient blob = Container(options).GetBlobClient("runs/r1/pretrain/z.ckpt");
+        await blob.SetHttpHeadersAsync(new BlobHttpHeaders());   // as other tools leave large blobs
+        Assert.Null((await blob.GetPropertiesAsync()).Value.ContentHash);
+
+        (string expectedSha, _) = await StreamDigest.ReadToEndAsync(new PseudoRandomStream(size));
+        await using Stream stream = await store.OpenReadAsync("runs/r1/pretrain/z.ckpt");
+        Assert.Equal((expectedSha, size), await StreamDigest.ReadToEndAsync(stream));
+    }
+
+    [Fact]
+    public async Task OpenRead_WhileTheArtifactIsOverwritten_ReadsOneWholeVersion()
+    {
+        IArtifactStore store = await BlobArtifactStore.CreateAsync(NewOptions());
+        string[] versions = ["step-000002", "step-000004-and-longer"];
+        await store.UploadAsync("run/latest", new MemoryStream(Encoding.UTF8.GetBytes(versions[0])));
+        using var stop = new CancellationTokenSource();
+        Task overwriting = Task.Run(async () =>
+        {
+            for (int i = 1; !stop.IsCancellationRequested; i++)
+                await store.UploadAsync("run/latest", new MemoryStream(Encoding.UTF8.GetBytes(versions[i % 2])));
+        });
+
+        for (int read = 0; read < 200; read++)
+        {
+            await using Stream stream = await store.OpenReadAsync("run/latest");
+            Assert.Contains(await new StreamReader(stream).ReadToEndAsync(), versions);
+        }
+        await stop.CancelAsync();
+        await overwriting;
     }
 
     [Fact]
