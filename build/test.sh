@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test that needs nothing outside this repository. Installs what the tests need first:
-# Debian's PyTorch (the oracle that checks our exports load in PyTorch).
+# Debian's PyTorch (the oracle that checks our exports load in PyTorch) and libjpeg-turbo's TurboJPEG
+# library (the fast JPEG decoder, held to Skia's pixels).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python=${SCRL_PYTHON:-/usr/bin/python3}
-if ! "$python" -c "import torch, torchvision" 2>/dev/null; then
+missing=()
+"$python" -c "import torch, torchvision" 2>/dev/null || missing+=(python3-torch python3-torchvision)
+/sbin/ldconfig -p | grep -q 'libturbojpeg\.so\.0 ' || missing+=(libturbojpeg0)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's python3-torch and python3-torchvision (the PyTorch oracle for interop tests)..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-torchvision >/dev/null
+    echo "Installing ${missing[*]} (the tests' PyTorch oracle and JPEG decoder)..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "error: the interop tests need PyTorch at $python: run 'sudo apt-get install python3-torch python3-torchvision'" >&2
+    echo "error: the tests need ${missing[*]}: run 'sudo apt-get install ${missing[*]}'" >&2
     exit 1
   fi
 fi

@@ -44,6 +44,63 @@ public class ImageDecoderTests
         Assert.True(image.to_type(ScalarType.Float32).std().item<float>() > 1, "decoded pixels are not constant");
     }
 
+    // PIL's Image.open(p).convert("RGB") of each file, as [3, H, W] bytes (golden/decode/make_decode.py).
+    [Theory]
+    [InlineData("baseline_420.jpg")]
+    [InlineData("baseline_444.jpg")]
+    [InlineData("progressive.jpg")]
+    [InlineData("grayscale.jpg")]
+    public void Decode_Jpeg_GivesPilsPixels_WithEitherDecoder(string name)
+    {
+        AssertTurboJpegInstalled();
+        var jpeg = File.ReadAllBytes(Golden.PathOf($"decode/{name}"));
+        var expected = PilGolden("decode.json")[name];
+
+        using var fast = ImageDecoder.DecodeWithTurboJpeg(jpeg) ?? throw new Xunit.Sdk.XunitException("libjpeg-turbo refused a valid JPEG");
+        using var skia = ImageDecoder.DecodeWithSkia(jpeg, name);
+        Assert.Equal(expected, PilHash.Of(fast));
+        Assert.Equal(expected, PilHash.Of(skia));
+    }
+
+    [Fact]
+    public void Decode_CmykJpeg_IsLeftToSkia_WhichGivesPilsPixels()
+    {
+        AssertTurboJpegInstalled();
+        var jpeg = File.ReadAllBytes(Golden.PathOf("decode/cmyk.jpg"));
+
+        Assert.Null(ImageDecoder.DecodeWithTurboJpeg(jpeg));
+        using var image = ImageDecoder.Decode(jpeg, "cmyk.jpg");
+        Assert.Equal(PilGolden("decode.json")["cmyk.jpg"], PilHash.Of(image));
+    }
+
+    [Fact]
+    [Trait("Category", "Shared")]
+    public void Decode_CocoTinyImages_GivesPilsPixels_WithEitherDecoder()
+    {
+        AssertTurboJpegInstalled();
+        var files = Directory.GetFiles(SharedData.Folder("data/coco-tiny"), "*.jpg", SearchOption.AllDirectories);
+        var golden = PilGolden("coco_tiny.json");
+
+        Assert.Equal(golden.Count, files.Length);
+        foreach (string file in files)
+        {
+            var jpeg = File.ReadAllBytes(file);
+            using var fast = ImageDecoder.DecodeWithTurboJpeg(jpeg) ?? throw new Xunit.Sdk.XunitException($"libjpeg-turbo refused {file}");
+            using var skia = ImageDecoder.DecodeWithSkia(jpeg, file);
+            Assert.Equal(golden[Path.GetFileName(file)], PilHash.Of(fast));
+            Assert.Equal(golden[Path.GetFileName(file)], PilHash.Of(skia));
+        }
+    }
+
+    [Fact]
+    public void DecodeWithTurboJpeg_TruncatedJpeg_RefusesInsteadOfPaddingWithGrey()
+    {
+        AssertTurboJpegInstalled();
+        var jpeg = TestImages.NoiseJpeg(width: 120, height: 90);
+
+        Assert.Null(ImageDecoder.DecodeWithTurboJpeg(jpeg[..(jpeg.Length / 2)]));
+    }
+
     [Fact]
     public void DecodeFile_TruncatedJpeg_ThrowsNamingTheFile()
     {
@@ -80,4 +137,17 @@ public class ImageDecoderTests
     [Fact]
     public void Check_ValidJpeg_ReturnsSize() =>
         Assert.Equal((64, 48), ImageDecoder.Check(TestImages.NoiseJpeg(64, 48), "check.jpg"));
+
+    private static void AssertTurboJpegInstalled() =>
+        Assert.True(TurboJpeg.IsAvailable, "libjpeg-turbo's TurboJPEG library is not installed (Debian: libturbojpeg0; build/test.sh installs it)");
+
+    private static Dictionary<string, PilHash> PilGolden(string file) =>
+        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, PilHash>>(
+            File.ReadAllText(Golden.PathOf($"decode/{file}")), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+
+    private sealed record PilHash(int Height, int Width, string Sha256)
+    {
+        public static PilHash Of(Tensor chw) =>
+            new((int)chw.shape[1], (int)chw.shape[2], Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chw.bytes)));
+    }
 }
