@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 python=${SCRL_PYTHON:-/usr/bin/python3}
 missing=()
 "$python" -c "import torch, torchvision" 2>/dev/null || missing+=(python3-torch python3-torchvision)
-/sbin/ldconfig -p | grep -q 'libturbojpeg\.so\.0 ' || missing+=(libturbojpeg0)
+[[ "$(/sbin/ldconfig -p)" == *"libturbojpeg.so.0 "* ]] || missing+=(libturbojpeg0)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing ${missing[*]} (the tests' PyTorch oracle and JPEG decoder)..."
+    echo "Installing what the tests need: ${missing[*]}..."
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "error: the tests need ${missing[*]}: run 'sudo apt-get install ${missing[*]}'" >&2

@@ -19,14 +19,41 @@ internal static unsafe class TurboJpeg
     private const int ColorspaceCmyk = 3;          // TJCS_CMYK
     private const int ColorspaceYcck = 4;          // TJCS_YCCK
 
-    private static readonly Api? Loaded = Load();
+    private static readonly delegate* unmanaged<nint> InitDecompress;
+    private static readonly delegate* unmanaged<nint, byte*, nuint, int*, int*, int*, int*, int> DecompressHeader3;
+    private static readonly delegate* unmanaged<nint, byte*, nuint, byte*, int, int, int, int, int, int> Decompress2;
+    private static readonly delegate* unmanaged<nint, int> Destroy;
+
+    static TurboJpeg()
+    {
+        string[] names = OperatingSystem.IsWindows() ? ["turbojpeg.dll"]
+                       : OperatingSystem.IsMacOS() ? ["libturbojpeg.0.dylib", "libturbojpeg.dylib"]
+                       : ["libturbojpeg.so.0", "libturbojpeg.so"];
+        foreach (string name in names)
+        {
+            if (!NativeLibrary.TryLoad(name, out nint library)) continue;
+            if (NativeLibrary.TryGetExport(library, "tjInitDecompress", out nint init)
+                && NativeLibrary.TryGetExport(library, "tjDecompressHeader3", out nint header)
+                && NativeLibrary.TryGetExport(library, "tjDecompress2", out nint decompress)
+                && NativeLibrary.TryGetExport(library, "tjDestroy", out nint destroy))
+            {
+                InitDecompress = (delegate* unmanaged<nint>)init;
+                DecompressHeader3 = (delegate* unmanaged<nint, byte*, nuint, int*, int*, int*, int*, int>)header;
+                Decompress2 = (delegate* unmanaged<nint, byte*, nuint, byte*, int, int, int, int, int, int>)decompress;
+                Destroy = (delegate* unmanaged<nint, int>)destroy;
+                LibraryName = name;
+                return;
+            }
+            NativeLibrary.Free(library);
+        }
+    }
+
     private static ReadOnlySpan<byte> StartOfImage => [0xFF, 0xD8];
 
-    /// <summary>Whether the library was found; <see cref="LibraryName"/> says which file.</summary>
-    public static bool IsAvailable => Loaded is not null;
+    /// <summary>The library file loaded, or null when none was found.</summary>
+    public static string? LibraryName { get; }
 
-    /// <summary>The library file loaded, or null.</summary>
-    public static string? LibraryName => Loaded?.Name;
+    public static bool IsAvailable => LibraryName is not null;
 
     /// <summary>
     /// Reads the header of <paramref name="jpeg"/>, which must stay unchanged until the decoder is disposed. Null when
@@ -34,29 +61,27 @@ internal static unsafe class TurboJpeg
     /// </summary>
     public static Decompressor? Open(ReadOnlySpan<byte> jpeg)
     {
-        if (Loaded is not { } api || !jpeg.StartsWith(StartOfImage)) return null;
-        nint handle = api.InitDecompress();
+        if (!IsAvailable || !jpeg.StartsWith(StartOfImage)) return null;
+        nint handle = InitDecompress();
         if (handle == 0) return null;
         int width, height, subsampling, colorspace;
         fixed (byte* source = jpeg)
         {
-            if (api.DecompressHeader3(handle, source, (nuint)jpeg.Length, &width, &height, &subsampling, &colorspace) == 0
+            if (DecompressHeader3(handle, source, (nuint)jpeg.Length, &width, &height, &subsampling, &colorspace) == 0
                 && colorspace is not (ColorspaceCmyk or ColorspaceYcck))
-                return new Decompressor(api, handle, width, height);
+                return new Decompressor(handle, width, height);
         }
-        api.Destroy(handle);
+        Destroy(handle);
         return null;
     }
 
     /// <summary>One image's TurboJPEG handle, with the size its header gives.</summary>
     public sealed class Decompressor : IDisposable
     {
-        private readonly Api _api;
         private nint _handle;
 
-        internal Decompressor(Api api, nint handle, int width, int height)
+        internal Decompressor(nint handle, int width, int height)
         {
-            _api = api;
             _handle = handle;
             Width = width;
             Height = height;
@@ -77,55 +102,15 @@ internal static unsafe class TurboJpeg
             fixed (byte* source = jpeg)
             fixed (byte* destination = rgb)
             {
-                return _api.Decompress2(_handle, source, (nuint)jpeg.Length, destination, Width, 0, Height, PixelFormatRgb, StopOnWarning) == 0;
+                return Decompress2(_handle, source, (nuint)jpeg.Length, destination, Width, 0, Height, PixelFormatRgb, StopOnWarning) == 0;
             }
         }
 
         public void Dispose()
         {
             if (_handle == 0) return;
-            _api.Destroy(_handle);
+            Destroy(_handle);
             _handle = 0;
         }
-    }
-
-    private static Api? Load()
-    {
-        string[] names = OperatingSystem.IsWindows() ? ["turbojpeg.dll"]
-                       : OperatingSystem.IsMacOS() ? ["libturbojpeg.0.dylib", "libturbojpeg.dylib"]
-                       : ["libturbojpeg.so.0", "libturbojpeg.so"];
-        foreach (string name in names)
-        {
-            if (!NativeLibrary.TryLoad(name, out nint library)) continue;
-            if (NativeLibrary.TryGetExport(library, "tjInitDecompress", out nint init)
-                && NativeLibrary.TryGetExport(library, "tjDecompressHeader3", out nint header)
-                && NativeLibrary.TryGetExport(library, "tjDecompress2", out nint decompress)
-                && NativeLibrary.TryGetExport(library, "tjDestroy", out nint destroy))
-            {
-                return new Api(name,
-                    (delegate* unmanaged<nint>)init,
-                    (delegate* unmanaged<nint, byte*, nuint, int*, int*, int*, int*, int>)header,
-                    (delegate* unmanaged<nint, byte*, nuint, byte*, int, int, int, int, int, int>)decompress,
-                    (delegate* unmanaged<nint, int>)destroy);
-            }
-            NativeLibrary.Free(library);
-        }
-        return null;
-    }
-
-    internal sealed class Api(
-        string name,
-        delegate* unmanaged<nint> initDecompress,
-        delegate* unmanaged<nint, byte*, nuint, int*, int*, int*, int*, int> decompressHeader3,
-        delegate* unmanaged<nint, byte*, nuint, byte*, int, int, int, int, int, int> decompress2,
-        delegate* unmanaged<nint, int> destroy)
-    {
-        public string Name => name;
-        public nint InitDecompress() => initDecompress();
-        public int DecompressHeader3(nint handle, byte* jpeg, nuint size, int* width, int* height, int* subsampling, int* colorspace) =>
-            decompressHeader3(handle, jpeg, size, width, height, subsampling, colorspace);
-        public int Decompress2(nint handle, byte* jpeg, nuint size, byte* rgb, int width, int pitch, int height, int pixelFormat, int flags) =>
-            decompress2(handle, jpeg, size, rgb, width, pitch, height, pixelFormat, flags);
-        public void Destroy(nint handle) => destroy(handle);
     }
 }

@@ -39,12 +39,13 @@ public class TrainingMemoryTests(TinyRun tiny) : IClassFixture<TinyRun>
         Assert.True(afterWarmup.Max() - afterWarmup.Min() <= 64,
                     $"live tensors drift: {string.Join(", ", liveTensors.Select(kv => $"{kv.Key}:{kv.Value}"))}");
         // Native bytes in use: a leak of one small activation per step would add over 100 MB between two windows of five
-        // samples 1,000 steps apart. Single samples move by some 15 MB with the allocator's arenas, and the first
-        // checkpoint (step 500) keeps buffers of its own, so each window is a mean, both after it.
+        // samples 1,000 steps apart. Single samples move by up to 30 MB with the allocator's arenas (window means by up to
+        // 14 MB in otherwise flat runs), and the first checkpoint (step 500) keeps buffers of its own, so each window is a
+        // mean, both after it, and the margin is 40 MB: well under what such a leak adds.
         string trace = string.Join(", ", nativeMb.Keys.Select(k => $"{k}:{nativeMb[k]:F0}MB (rss {rssMb[k]:F0}MB)"));
         double early = nativeMb.Where(kv => kv.Key is > Steps / 4 and <= Steps / 2).Average(kv => kv.Value);
         double late = nativeMb.Where(kv => kv.Key > 3 * Steps / 4).Average(kv => kv.Value);
-        Assert.True(late <= early * 1.02 + 8, $"native memory in use keeps growing: {trace}");
+        Assert.True(late <= early * 1.02 + 40, $"native memory in use keeps growing: {trace}");
         // Resident memory also moves with arena fragmentation and the managed heap: only a gross rise fails.
         Assert.True(rssMb[Steps] <= rssMb[Steps / 2] * 1.5, $"resident memory rose by half: {trace}");
     }
