@@ -20,12 +20,14 @@ public static class Resampling
 
     /// <summary>
     /// Crops each uint8 [3, H_b, W_b] image (geometry in its pixels; the flip is ignored) and resizes the crop to
-    /// <paramref name="size"/> x <paramref name="size"/>.
+    /// <paramref name="size"/> x <paramref name="size"/>, as PIL does the reference's RandomResizedCrop.
     /// </summary>
     /// <returns>[B, 3, size, size] float in [0, 1].</returns>
     /// <remarks>
-    /// Resizes in uint8 units and scales the batch to [0, 1] once: resizing is linear, so this is ToTensor then resize
-    /// up to float rounding, with two tensor ops per batch instead of two per image.
+    /// Resizes the uint8 pixels themselves: libtorch then runs Pillow-SIMD's algorithm (fixed-point weights, each pass
+    /// rounded and saturated to uint8), which gives PIL's pixels but for an occasional one-level rounding difference and
+    /// is 2-4x faster than resizing floats, which differ from PIL by up to four levels. The batch is scaled to [0, 1]
+    /// once, as ToTensor would scale each crop.
     /// </remarks>
     public static Tensor CropAndResize(IReadOnlyList<Tensor> imagesUint8, IReadOnlyList<ViewGeometry> crops, long size)
     {
@@ -41,9 +43,9 @@ public static class Resampling
                 crop.Top + crop.Height > image.shape[1] || crop.Left + crop.Width > image.shape[2])
                 throw new ArgumentOutOfRangeException(nameof(crops), crop, $"crop {n} is outside its image [{string.Join(", ", image.shape)}]");
             var patch = image.narrow(1, crop.Top, crop.Height).narrow(2, crop.Left, crop.Width);   // [3, h, w] uint8
-            resized[n] = Bicubic(patch.to(ScalarType.Float32).unsqueeze(0), size, size);         // [1, 3, size, size], 0..255
+            resized[n] = Bicubic(patch.unsqueeze(0), size, size);                                  // [1, 3, size, size] uint8
         }
-        return cat(resized, 0).div_(255.0f).clamp_(0, 1).MoveToOuterDisposeScope();
+        return cat(resized, 0).to(ScalarType.Float32).div_(255.0f).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -84,7 +86,8 @@ public static class Resampling
         return (imageUint8.to(ScalarType.Float32) / 255.0f).MoveToOuterDisposeScope();
     }
 
-    // PIL's BICUBIC: the a = -0.5 kernel, widened when shrinking; unclamped, so it works in any value range.
+    // PIL's BICUBIC: the a = -0.5 kernel, widened when shrinking. Floats come out unclamped (any value range works);
+    // uint8 comes out rounded and saturated per pass, as from PIL.
     private static Tensor Bicubic(Tensor images, long height, long width) =>
         nn.functional.interpolate(images, [height, width], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true);
 

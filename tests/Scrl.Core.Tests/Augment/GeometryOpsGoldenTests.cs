@@ -34,13 +34,17 @@ public sealed class GeometryOpsGoldenTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CropAndResize_PerImageCrops_MatchTorchvisionResizedCrop()
+    public void CropAndResize_PerImageCrops_MatchPilsResizedCrop()
     {
+        // The reference crops and resizes PIL images; the uint8 path rounds like PIL, bar an occasional level.
         var crops = Longs("crops");
-        var images = InputImagesUint8;
-        var views = Resampling.CropAndResize(images, [.. Enumerable.Range(0, 4).Select(n =>
+        var views = Resampling.CropAndResize(InputImagesUint8, [.. Enumerable.Range(0, 4).Select(n =>
             new ViewGeometry((int)crops[4 * n], (int)crops[4 * n + 1], (int)crops[4 * n + 2], (int)crops[4 * n + 3], false))], 16);
-        AssertMatches(output, "resized_crop", views, Tolerance);
+        AssertMatches(output, "resized_crop_pil", views, 1.0001 / 255);
+        using var levelsOff = (views - Get("resized_crop_pil")).abs().mul(255).round();
+        double exact = levelsOff.eq(0).to(float32).mean().item<float>();
+        output.WriteLine($"resized_crop_pil: {exact:P2} of the values exact");
+        Assert.True(exact > 0.99, $"only {exact:P2} of the values equal PIL's");
     }
 
     [Theory]
