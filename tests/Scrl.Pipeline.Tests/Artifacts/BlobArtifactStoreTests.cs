@@ -76,13 +76,19 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite, ITestOutputHe
                 await store.UploadAsync("run/latest", new MemoryStream(Encoding.UTF8.GetBytes(versions[i % 2])));
         });
 
-        for (int read = 0; read < 200; read++)
+        try
         {
-            await using Stream stream = await store.OpenReadAsync("run/latest");
-            Assert.Contains(await new StreamReader(stream).ReadToEndAsync(), versions);
+            for (int read = 0; read < 200; read++)
+            {
+                await using Stream stream = await store.OpenReadAsync("run/latest");
+                Assert.Contains(await new StreamReader(stream).ReadToEndAsync(), versions);
+            }
         }
-        await stop.CancelAsync();
-        await overwriting;
+        finally
+        {
+            await stop.CancelAsync();
+            await overwriting;
+        }
     }
 
     [Fact]
