@@ -4,7 +4,8 @@ namespace Scrl.Pipeline.Artifacts;
 
 /// <summary>
 /// Writes to a hidden temp file next to the target and renames it into place on commit, so the target
-/// name only ever shows complete content. Records the MD5 in a sidecar for read-time verification.
+/// name only ever shows complete content. Records the MD5 for read-time verification on the file itself (an
+/// extended attribute, so it moves with the rename) and in a sidecar (where attributes are not supported).
 /// </summary>
 /// <remarks>
 /// Commit order: fsync data, write the new sidecar to a temp file, delete the old sidecar, rename data,
@@ -61,8 +62,9 @@ internal sealed class LocalArtifactWriteStream : ArtifactWriteStream
 
         string sidecarPath = LocalArtifactLayout.SidecarPathOf(_targetPath);
         string sidecarTemp = LocalArtifactLayout.NewTempPathOf(sidecarPath);
-        string md5Hex = Convert.ToHexStringLower(_md5.GetHashAndReset());
-        await File.WriteAllTextAsync(sidecarTemp, md5Hex, cancellationToken).ConfigureAwait(false);
+        byte[] md5 = _md5.GetHashAndReset();
+        FileMd5Attribute.TryWrite(_tempPath, md5);
+        await File.WriteAllTextAsync(sidecarTemp, Convert.ToHexStringLower(md5), cancellationToken).ConfigureAwait(false);
 
         File.Delete(sidecarPath);
         File.Move(_tempPath, _targetPath, overwrite: true);

@@ -55,7 +55,7 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
         string path = _layout.PathOf(name);
         // Sidecar before data: a writer replaces data before sidecar, so a mismatch whose sidecar changed
         // meanwhile is a concurrent replacement, and one whose sidecar did not change is corruption.
-        byte[]? md5 = LocalArtifactLayout.ReadSidecar(path);
+        byte[]? sidecar = LocalArtifactLayout.ReadSidecar(path);
         FileStream data;
         try
         {
@@ -65,9 +65,11 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
         {
             throw new FileNotFoundException($"Artifact '{name}' does not exist in {_layout.Root}.", name, ex);
         }
-        if (md5 is null) return Task.FromResult<Stream>(data);
-        return Task.FromResult<Stream>(new Md5VerifyingReadStream(data, md5, name, message =>
-            LocalArtifactLayout.ReadSidecar(path) is { } now && now.AsSpan().SequenceEqual(md5)
+        // The hash on the opened file itself belongs to exactly this content, however the name is replaced meanwhile.
+        if (FileMd5Attribute.TryRead(data.SafeFileHandle) is { } md5) return Task.FromResult<Stream>(new Md5VerifyingReadStream(data, md5, name));
+        if (sidecar is null) return Task.FromResult<Stream>(data);
+        return Task.FromResult<Stream>(new Md5VerifyingReadStream(data, sidecar, name, message =>
+            LocalArtifactLayout.ReadSidecar(path) is { } now && now.AsSpan().SequenceEqual(sidecar)
                 ? new InvalidDataException(message)
                 : new IOException($"Artifact '{name}' was replaced while it was being read; read it again.")));
     }

@@ -119,6 +119,34 @@ public abstract class ArtifactStoreContractTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OpenRead_WhileTheArtifactIsOverwritten_ReadsOneWholeVersion()
+    {
+        IArtifactStore store = await CreateStoreAsync();
+        string[] versions = ["step-000002", "step-000004-and-longer"];
+        await store.UploadAsync("run/latest", new MemoryStream(Encoding.UTF8.GetBytes(versions[0])));
+        using var stop = new CancellationTokenSource();
+        Task overwriting = Task.Run(async () =>
+        {
+            for (int i = 1; !stop.IsCancellationRequested; i++)
+                await store.UploadAsync("run/latest", new MemoryStream(Encoding.UTF8.GetBytes(versions[i % 2])));
+        });
+
+        try
+        {
+            for (int read = 0; read < 2000; read++)   // enough to land in a replacement's window every run (200 did not)
+            {
+                await using Stream stream = await store.OpenReadAsync("run/latest");
+                Assert.Contains(await new StreamReader(stream).ReadToEndAsync(), versions);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await overwriting;
+        }
+    }
+
+    [Fact]
     public async Task EmptyArtifact_RoundTrips()
     {
         IArtifactStore store = await CreateStoreAsync();

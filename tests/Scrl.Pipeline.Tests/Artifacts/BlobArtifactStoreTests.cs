@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -61,34 +60,6 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite, ITestOutputHe
         (string expectedSha, _) = await StreamDigest.ReadToEndAsync(new PseudoRandomStream(size));
         await using Stream stream = await store.OpenReadAsync("runs/r1/pretrain/z.ckpt");
         Assert.Equal((expectedSha, size), await StreamDigest.ReadToEndAsync(stream));
-    }
-
-    [Fact]
-    public async Task OpenRead_WhileTheArtifactIsOverwritten_ReadsOneWholeVersion()
-    {
-        IArtifactStore store = await BlobArtifactStore.CreateAsync(NewOptions());
-        string[] versions = ["step-000002", "step-000004-and-longer"];
-        await store.UploadAsync("run/latest", new MemoryStream(Encoding.UTF8.GetBytes(versions[0])));
-        using var stop = new CancellationTokenSource();
-        Task overwriting = Task.Run(async () =>
-        {
-            for (int i = 1; !stop.IsCancellationRequested; i++)
-                await store.UploadAsync("run/latest", new MemoryStream(Encoding.UTF8.GetBytes(versions[i % 2])));
-        });
-
-        try
-        {
-            for (int read = 0; read < 200; read++)
-            {
-                await using Stream stream = await store.OpenReadAsync("run/latest");
-                Assert.Contains(await new StreamReader(stream).ReadToEndAsync(), versions);
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await overwriting;
-        }
     }
 
     [Fact]

@@ -37,6 +37,21 @@ public sealed class LocalFolderArtifactStoreTests(ITestOutputHelper output) : Ar
     }
 
     [Fact]
+    public async Task OpenRead_FileWithoutItsHashAttribute_IsStillVerifiedByTheSidecar()
+    {
+        IArtifactStore store = new LocalFolderArtifactStore(_root.FullName);
+        await store.UploadAsync("runs/r1/a.ckpt", new PseudoRandomStream(1 << 20));
+        string original = Path.Combine(_root.FullName, "runs", "r1", "a.ckpt");
+        string copy = Path.Combine(_root.FullName, "runs", "r1", "b.ckpt");
+        File.Copy(original, copy);   // content only, as a copy by hand would be
+        File.Copy(Path.Combine(_root.FullName, "runs", "r1", ".a.ckpt.md5"), Path.Combine(_root.FullName, "runs", "r1", ".b.ckpt.md5"));
+        await using (var file = new FileStream(copy, FileMode.Open, FileAccess.Write)) file.WriteByte(0x5A);
+
+        await using Stream stream = await store.OpenReadAsync("runs/r1/b.ckpt");
+        await Assert.ThrowsAsync<InvalidDataException>(() => StreamDigest.ReadToEndAsync(stream));
+    }
+
+    [Fact]
     public async Task OpenWrite_InProgress_TempFileExistsButIsNeverListed()
     {
         IArtifactStore store = new LocalFolderArtifactStore(_root.FullName);
