@@ -8,9 +8,10 @@ namespace Scrl.Pipeline.Artifacts;
 /// extended attribute, so it moves with the rename) and in a sidecar (where attributes are not supported).
 /// </summary>
 /// <remarks>
-/// Commit order: fsync data, write the new sidecar to a temp file, delete the old sidecar, rename data,
-/// rename sidecar. A crash between any two steps leaves either the old or the new data with no sidecar
-/// or its own sidecar, never data paired with a wrong hash. A temp file left by a crash stays hidden.
+/// Commit order: fsync data, set its hash attribute, write the new sidecar to a temp file, delete the old sidecar,
+/// rename data, rename sidecar. A crash between any two steps leaves either the old or the new data with no sidecar
+/// or its own sidecar, never data paired with a wrong hash; the attribute travels with its data. A temp file left by
+/// a crash stays hidden.
 /// </remarks>
 internal sealed class LocalArtifactWriteStream : ArtifactWriteStream
 {
