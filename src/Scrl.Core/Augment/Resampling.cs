@@ -45,7 +45,7 @@ public static class Resampling
             var patch = image.narrow(1, crop.Top, crop.Height).narrow(2, crop.Left, crop.Width);   // [3, h, w] uint8
             resized[n] = Bicubic(patch.unsqueeze(0), size, size);                                  // [1, 3, size, size] uint8
         }
-        return cat(resized, 0).to(ScalarType.Float32).div_(255.0f).MoveToOuterDisposeScope();
+        return ToUnitFloat(cat(resized, 0)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
