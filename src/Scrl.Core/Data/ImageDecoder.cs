@@ -11,6 +11,9 @@ namespace Scrl.Core.Data;
 /// naming the source, because a silently grey half-image would poison training.
 /// </summary>
 /// <remarks>
+/// The tensor is a [3, H, W] view of interleaved pixels (strides [1, 3W, 3]), the layout decoders write: crops and
+/// libtorch's uint8 resize read it row by row, where a planar copy would cost a transposing pass per image and
+/// another one back inside the resize. Call <c>contiguous()</c> before reading its raw bytes.
 /// Thread-safe. The returned tensor belongs to the caller's dispose scope if one is open on the calling
 /// thread, and to nobody otherwise (background decoding relies on that).
 /// </remarks>
@@ -45,11 +48,10 @@ public static class ImageDecoder
     {
         using var data = CopyToSkia(encoded, sourceName);
         using var codec = OpenCodec(data, sourceName);
-        using var hwc = empty([codec.Info.Height, codec.Info.Width, 4], ScalarType.Byte);   // [H, W, 4]
-        ReadRgba(codec, hwc.bytes, sourceName);                                              // Skia writes straight into the tensor
-        using var rgb = hwc.narrow(2, 0, 3);                                                 // [H, W, 3] view
-        using var chw = rgb.permute(2, 0, 1);                                                // [3, H, W] view
-        return chw.contiguous();
+        using var rgba = empty([codec.Info.Height, codec.Info.Width, 4], ScalarType.Byte);  // [H, W, 4]
+        ReadRgba(codec, rgba.bytes, sourceName);                                             // Skia writes straight into the tensor
+        using var rgb = rgba.narrow(2, 0, 3).contiguous();                                  // [H, W, 3]
+        return rgb.permute(2, 0, 1);                                                         // [3, H, W] view
     }
 
     /// <summary>Null when libjpeg-turbo is missing or does not decode the bytes cleanly; Skia then decodes or reports why not.</summary>
@@ -58,9 +60,7 @@ public static class ImageDecoder
         using var jpeg = TurboJpeg.Open(encoded);
         if (jpeg is null) return null;
         using var hwc = empty([jpeg.Height, jpeg.Width, 3], ScalarType.Byte);                  // [H, W, 3]
-        if (!jpeg.TryDecodeRgb(encoded, hwc.bytes)) return null;
-        using var chw = hwc.permute(2, 0, 1);                                                // [3, H, W] view
-        return chw.contiguous();
+        return jpeg.TryDecodeRgb(encoded, hwc.bytes) ? hwc.permute(2, 0, 1) : null;           // [3, H, W] view
     }
 
     /// <summary>Fully decodes the image without making a tensor; throws like <see cref="Decode"/>. For validation passes.</summary>

@@ -47,6 +47,21 @@ public sealed class GeometryOpsGoldenTests(ITestOutputHelper output)
         Assert.True(exact > 0.99, $"only {exact:P2} of the values equal PIL's");
     }
 
+    [Fact]
+    public void CropAndResize_InterleavedPixels_GiveTheSameViewsAsPlanarOnes()
+    {
+        // The decoders hand out [3, H, W] views of interleaved (HWC) pixels; the views must not depend on the layout.
+        var crops = Longs("crops");
+        var geometry = Enumerable.Range(0, 4).Select(n =>
+            new ViewGeometry((int)crops[4 * n], (int)crops[4 * n + 1], (int)crops[4 * n + 2], (int)crops[4 * n + 3], false)).ToArray();
+        var interleaved = InputImagesUint8.Select(image => image.permute(1, 2, 0).contiguous().permute(2, 0, 1)).ToArray();
+        Assert.All(interleaved, image => Assert.Equal(new long[] { 1, 3 * image.shape[2], 3 }, image.stride()));
+
+        var expected = Resampling.CropAndResize(InputImagesUint8, geometry, 16);
+        var actual = Resampling.CropAndResize(interleaved, geometry, 16);
+        Assert.True(actual.equal(expected).all().item<bool>());
+    }
+
     [Theory]
     [InlineData(7, "gaussian_blur_k7")]
     [InlineData(23, "gaussian_blur_k23")]

@@ -147,7 +147,10 @@ public class ImageDecoderTests
 
     private sealed record PilHash(int Height, int Width, string Sha256)
     {
-        public static PilHash Of(Tensor chw) =>
-            new((int)chw.shape[1], (int)chw.shape[2], Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chw.bytes)));
+        public static PilHash Of(Tensor chw)
+        {
+            using var planar = chw.contiguous();   // the decoders hand out interleaved pixels
+            return new((int)chw.shape[1], (int)chw.shape[2], Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(planar.bytes)));
+        }
     }
 }

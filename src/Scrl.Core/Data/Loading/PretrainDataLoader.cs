@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Scrl.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace Scrl.Core.Data.Loading;
@@ -91,7 +92,8 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
         var jobs = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleWriter = true });
         var producer = Task.Run(() => ScheduleAsync(start, endEpoch, ready.Writer, jobs.Writer, stop.Token), CancellationToken.None);
         var workers = Enumerable.Range(0, _options.DecodeWorkers)
-            .Select(_ => Task.Run(() => WorkAsync(jobs.Reader, stop.Token), CancellationToken.None)).ToArray();
+            .Select(_ => Task.Factory.StartNew(() => Work(jobs.Reader, stop.Token), CancellationToken.None,
+                                              TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         Position = start;
         try
         {
@@ -158,17 +160,22 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
         await jobs.WriteAsync(pending, ct).ConfigureAwait(false);
     }
 
-    private async Task WorkAsync(ChannelReader<PendingBatch> jobs, CancellationToken ct)
+    // Runs on a thread of its own: its one-thread tensor ops (set here, per OS thread) must not follow pool work elsewhere.
+    private void Work(ChannelReader<PendingBatch> jobs, CancellationToken ct)
     {
-        await foreach (var pending in jobs.ReadAllAsync(ct).ConfigureAwait(false))
+        OpenMpThreads.LimitCurrentThread(1);
+        while (jobs.WaitToReadAsync(ct).AsTask().GetAwaiter().GetResult())
         {
-            try
+            while (jobs.TryRead(out var pending))
             {
-                pending.Result.TrySetResult(_finish(Decode(pending, ct)));
-            }
-            catch (Exception e)   // not swallowed: the consumer rethrows it when it awaits this batch
-            {
-                pending.Result.TrySetException(e);
+                try
+                {
+                    pending.Result.TrySetResult(_finish(Decode(pending, ct)));
+                }
+                catch (Exception e)   // not swallowed: the consumer rethrows it when it awaits this batch
+                {
+                    pending.Result.TrySetException(e);
+                }
             }
         }
     }
