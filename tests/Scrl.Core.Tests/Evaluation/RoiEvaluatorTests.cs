@@ -54,8 +54,8 @@ public sealed class RoiEvaluatorTests(SyntheticRoiData data, ITestOutputHelper o
         var report = new RoiEvaluator(options).Run(trained.Module, "trained", cacheIdentity: null, splits.Train, splits.Val, splits.Categories);
         output.WriteLine($"trained: top-1 {report.Scores.Top1:F4}, mean class {report.Scores.MeanPerClassAccuracy:F4}");
 
-        // Observed 0.33 to 0.42 vs 0.252 over runs: threaded CPU reductions in backward make the short supervised training
-        // differ from run to run, so the bar sits below the worst seen (7 of 131 val RoIs better than random).
+        // 0.382 vs 0.252 run after run; settings around these (3 to 5 epochs, learning rate 0.03 to 0.08) gave 0.33 to 0.40,
+        // so the bar (7 of 131 val RoIs better than random) does not hang on this exact run.
         Assert.True(report.Scores.Top1 > random.Scores.Top1 + 0.05, $"trained {report.Scores.Top1:F3} vs random {random.Scores.Top1:F3}");
     }
 }
