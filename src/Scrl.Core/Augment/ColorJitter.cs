@@ -37,6 +37,7 @@ public static class ColorJitter
                     }
                 }
                 if (samples.Count == 0) continue;
+                using var group = NewDisposeScope();   // frees this group's copies before the next group makes its own
                 var index = tensor(samples.ToArray(), device: images.device);                        // [n]
                 var factor = tensor(factors.ToArray(), dtype: images.dtype, device: images.device);  // [n]
                 var transformed = ApplyOp(op, result.index_select(0, index), factor);                // [n, 3, H, W]

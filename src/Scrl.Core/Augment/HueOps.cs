@@ -36,6 +36,7 @@ public static class HueOps
     /// </summary>
     private static Tensor Hue(Tensor images, Tensor maxc, Tensor chroma)
     {
+        using var scope = NewDisposeScope();
         // Where max == min the hue is 0 whatever the divisor, so 1 keeps the division finite.
         var divisor = where(chroma == 0, ones_like(chroma), chroma);
         var distance = (maxc - images) / divisor;                               // rc, gc, bc: [B, 3, H, W]
@@ -44,6 +45,6 @@ public static class HueOps
         var isG = maxc == images.narrow(1, 1, 1);
         // torchvision sums three masked terms of which exactly one is live: red wins ties, then green.
         var h = where(isR, bc - gc, where(isG, 2.0 + rc - bc, 4.0 + gc - rc));
-        return h.div_(6.0).add_(1.0).fmod_(1.0);
+        return h.div_(6.0).add_(1.0).fmod_(1.0).MoveToOuterDisposeScope();
     }
 }

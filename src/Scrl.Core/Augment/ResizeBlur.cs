@@ -24,6 +24,7 @@ public static class ResizeBlur
             .GroupBy(n => factors[n]!.Value);
         foreach (var group in groups)
         {
+            using var step = NewDisposeScope();   // frees this group's copies before the next group makes its own
             var index = tensor(group.Select(n => (long)n).ToArray(), device: images.device);   // [n]
             double f = group.Key;
             var small = Resampling.ResizeBicubic(result.index_select(0, index),

@@ -29,12 +29,20 @@ public sealed class ViewAugmenter
         using var scope = NewDisposeScope();
         var device = imagesUint8[0].device;
         var views = Resampling.CropAndResize(imagesUint8, [.. parameters.Select(p => p.Geometry)], _options.InputSize);   // [B, 3, S, S]
-        views = Resampling.FlipWhere(views, Mask(parameters, p => p.Geometry.Flipped, device));
-        views = ColorJitter.Apply(views, parameters.Select(p => p.ColorJitter).ToList());
-        views = ColorOps.GrayscaleWhere(views, Mask(parameters, p => p.Grayscale, device));
-        views = Blur(views, parameters.Select(p => p.BlurStrength).ToList());
-        views = ColorOps.SolarizeWhere(views, Mask(parameters, p => p.Solarize, device));
+        views = Then(views, Resampling.FlipWhere(views, Mask(parameters, p => p.Geometry.Flipped, device)));
+        views = Then(views, ColorJitter.Apply(views, parameters.Select(p => p.ColorJitter).ToList()));
+        views = Then(views, ColorOps.GrayscaleWhere(views, Mask(parameters, p => p.Grayscale, device)));
+        views = Then(views, Blur(views, parameters.Select(p => p.BlurStrength).ToList()));
+        views = Then(views, ColorOps.SolarizeWhere(views, Mask(parameters, p => p.Solarize, device)));
         return ColorOps.Normalize(views, _options.NormalizeMean, _options.NormalizeStd).MoveToOuterDisposeScope();
+    }
+
+    // Frees each stage's output once the next stage has read it, rather than all of them with the scope: the pages a
+    // batch touches are what the loader pays for again after every step hands free memory back to the OS.
+    private static Tensor Then(Tensor previous, Tensor next)
+    {
+        if (!ReferenceEquals(previous, next)) previous.Dispose();
+        return next;
     }
 
     private Tensor Blur(Tensor views, IReadOnlyList<double?> strengths) => _options.BlurMethod switch
