@@ -14,6 +14,7 @@ namespace Scrl.Core.Runtime;
 /// </remarks>
 public static unsafe class OpenMpThreads
 {
+    private static readonly string[] RuntimeNames = ["libgomp", "libiomp", "libomp"];   // GNU, Intel, LLVM
     private static readonly delegate* unmanaged<int, void> SetNumThreads = FindSetNumThreads();
 
     /// <summary>Runs the calling thread's later tensor ops on <paramref name="threads"/> threads.</summary>
@@ -29,8 +30,8 @@ public static unsafe class OpenMpThreads
         return true;
     }
 
-    // The OpenMP runtime libtorch brought in (libgomp, or Intel's/LLVM's), found among the libraries this process has
-    // mapped: its file name carries a build hash, so it cannot be loaded by a fixed name.
+    // The OpenMP runtime libtorch brought in, found among the libraries this process has mapped: its file name carries
+    // a build hash, so it cannot be loaded by a fixed name.
     private static delegate* unmanaged<int, void> FindSetNumThreads()
     {
         if (!OperatingSystem.IsLinux()) return null;
@@ -41,9 +42,7 @@ public static unsafe class OpenMpThreads
             if (start < 0) continue;
             string path = line[start..];
             string name = Path.GetFileName(path);
-            if (!(name.StartsWith("libgomp", StringComparison.Ordinal) || name.StartsWith("libiomp", StringComparison.Ordinal)
-                  || name.StartsWith("libomp", StringComparison.Ordinal)))
-                continue;
+            if (!RuntimeNames.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal))) continue;
             if (NativeLibrary.TryLoad(path, out var library) && NativeLibrary.TryGetExport(library, "omp_set_num_threads", out var export))
                 return (delegate* unmanaged<int, void>)export;
         }

@@ -12,7 +12,7 @@ public sealed record PretrainDataLoaderOptions
     public bool DropLast { get; init; } = true;
     /// <summary>Batches decoded ahead of the consumer; bounds the memory held by the loader.</summary>
     public int PrefetchBatches { get; init; } = 4;
-    /// <summary>Background tasks that decode (and transform) batches; each works on one batch at a time.</summary>
+    /// <summary>Background threads that decode (and transform) batches; each works on one batch at a time, its tensor ops on one core.</summary>
     public int DecodeWorkers { get; init; } = 2;
 
     public IReadOnlyList<ValidationError> Validate(string path = "loader")
