@@ -68,11 +68,11 @@ public static class ImageDecoder
     {
         using (var jpeg = TurboJpeg.Open(encoded))
         {
-            if (jpeg is not null && jpeg.TryDecodeRgb(encoded, new byte[jpeg.Width * jpeg.Height * 3])) return (jpeg.Width, jpeg.Height);
+            if (jpeg is not null && jpeg.TryDecodeRgb(encoded, new byte[PixelBytes(jpeg.Width, jpeg.Height, 3, sourceName)])) return (jpeg.Width, jpeg.Height);
         }
         using var data = CopyToSkia(encoded, sourceName);
         using var codec = OpenCodec(data, sourceName);
-        ReadRgba(codec, new byte[codec.Info.Width * codec.Info.Height * 4], sourceName);
+        ReadRgba(codec, new byte[PixelBytes(codec.Info.Width, codec.Info.Height, 4, sourceName)], sourceName);
         return (codec.Info.Width, codec.Info.Height);
     }
 
@@ -81,6 +81,15 @@ public static class ImageDecoder
     {
         using var codec = SKCodec.Create(path);
         return codec is null ? null : (codec.Info.Width, codec.Info.Height);
+    }
+
+    // A header may claim up to 65535 x 65535 pixels, whose bytes overflow an int and no array can hold.
+    private static int PixelBytes(int width, int height, int channels, string sourceName)
+    {
+        long bytes = (long)width * height * channels;
+        return bytes <= Array.MaxLength
+            ? (int)bytes
+            : throw new InvalidDataException($"Image '{sourceName}' claims {width}x{height} pixels, more than one image can hold here.");
     }
 
     private static SKData CopyToSkia(ReadOnlySpan<byte> encoded, string sourceName)

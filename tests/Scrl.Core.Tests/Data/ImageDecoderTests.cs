@@ -135,6 +135,18 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Check_HeaderClaimingHugeSize_ThrowsNamingTheSource()
+    {
+        var jpeg = TestImages.NoiseJpeg(64, 48);
+        int frame = Enumerable.Range(0, jpeg.Length - 1).First(i => jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0);   // SOF0
+        byte[] largest = [0xFF, 0xDC, 0xFF, 0xDC];                                   // height, width: 65500, libjpeg's limit
+        largest.CopyTo(jpeg, frame + 5);
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.Check(jpeg, "huge.jpg"));
+        Assert.Contains("huge.jpg", error.Message);
+    }
+
+    [Fact]
     public void Check_ValidJpeg_ReturnsSize() =>
         Assert.Equal((64, 48), ImageDecoder.Check(TestImages.NoiseJpeg(64, 48), "check.jpg"));
 
