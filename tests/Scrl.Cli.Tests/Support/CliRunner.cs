@@ -26,6 +26,7 @@ public static class CliRunner
             config.AddCommand<ShardCommand>("shard");
             config.AddCommand<EvaluateCommand>("evaluate");
             config.AddBranch("dataset", dataset => dataset.AddCommand<DatasetInspectCommand>("inspect"));
+            config.AddBranch("bench", bench => bench.AddCommand<BenchDataCommand>("data"));
         });
         int code = await app.RunAsync(args);
         return (code, writer.ToString());

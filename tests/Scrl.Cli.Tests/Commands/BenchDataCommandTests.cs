@@ -1,0 +1,20 @@
+using Scrl.Cli.Tests.Support;
+
+namespace Scrl.Cli.Tests.Commands;
+
+public sealed class BenchDataCommandTests(GeneratedCoco coco) : IClassFixture<GeneratedCoco>
+{
+    [Fact]
+    public async Task WriteOnly_OnADatasetRoot_ReportsShardAndTarThroughputAndTheirRatio()
+    {
+        var (code, output) = await CliRunner.RunAsync("bench", "data", "--source", coco.Root, "--write-only", "--rounds", "1");
+
+        Assert.True(code == 0, output);
+        Assert.Contains($"{coco.ReadTrain().Records.Count} images", output);
+        Assert.Matches(@"shard write \(ShardWriter -> local folder, fsync per shard\)\s+│ \d+ MB/s, \d+\.\d\d CPU s", output);
+        Assert.Matches(@"tar -cf on the same images\s+│ \d+ MB/s", output);
+        Assert.Matches(@"shard write / tar\s+│ \d+\.\d\dx\s+│ >= 0\.8x", output);
+        Assert.Contains("too little to compare", output);   // a few hundred KB: the command says the ratio means little
+        Assert.DoesNotContain("read + decode", output);   // --write-only skips the loader
+    }
+}
