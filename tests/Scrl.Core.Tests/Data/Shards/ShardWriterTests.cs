@@ -147,16 +147,28 @@ public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task WriteAsync_Shard_ReadableByPythonTarfile()
+    public async Task WriteAsync_Shard_ReadableByPythonTarfile_AndGroupedAsWebDatasetGroupsSamples()
     {
         const string python = "/usr/bin/python3";
         if (!File.Exists(python)) Assert.Fail($"{python} is missing: this test checks shards with Python's stdlib tarfile; install python3.");
         var (folder, index) = await ShardRoundTrip.WriteAsync(fixture.Dataset, fixture.NewFolder(), SmallShardBytes);
         var shard = index.Shards[0];
         const string script = """
-            import sys, tarfile, json
+            import sys, tarfile, json, re
             with tarfile.open(sys.argv[1], mode="r:") as tar:
-                for m in tar.getmembers():
+                members = tar.getmembers()
+                # webdataset's grouping (tar_file_expander + group_by_keys): the name up to the first dot of its last
+                # part is the key, consecutive members with one key are one sample, a repeated suffix is an error.
+                samples = []
+                for m in members:
+                    key, suffix = re.match(r"^((?:.*/|)[^.]+)[.]([^/]*)$", m.name).groups()
+                    if not samples or samples[-1]["__key__"] != key:
+                        samples.append({"__key__": key})
+                    assert suffix.lower() not in samples[-1], m.name
+                    samples[-1][suffix.lower()] = m.size
+                assert len({s["__key__"] for s in samples}) == len(samples), "a key appears in two places"
+                assert all(sorted(s) == ["__key__", "jpg", "json"] for s in samples), samples
+                for m in members:
                     assert m.isfile() and m.mtime == 0 and m.uid == 0 and m.gid == 0 and m.mode == 0o644, m
                     data = tar.extractfile(m).read()
                     assert len(data) == m.size
