@@ -182,14 +182,21 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
         /// <summary>Times <paramref name="write"/>, which returns the bytes it wrote.</summary>
         public static async Task<Pass> TimeAsync(Func<Task<long>> write)
         {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpu = CpuTime();
             var clock = Stopwatch.StartNew();
             long bytes = await write();
             double seconds = clock.Elapsed.TotalSeconds;
-            return new Pass(bytes / 1e6 / seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+            return new Pass(bytes / 1e6 / seconds, (CpuTime() - cpu).TotalSeconds);
         }
 
-        public static Pass Median(List<Pass> passes) => new(BenchDataCommand.Median([.. passes.Select(p => p.Mbps)]), BenchDataCommand.Median([.. passes.Select(p => p.CpuSeconds)]));
+        public static Pass Median(List<Pass> passes) =>
+            new(BenchDataCommand.Median([.. passes.Select(p => p.Mbps)]), BenchDataCommand.Median([.. passes.Select(p => p.CpuSeconds)]));
+
+        private static TimeSpan CpuTime()
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.TotalProcessorTime;
+        }
     }
 
     /// <summary>One epoch through the loader with the training transform (decode, two views, boxes); images/s.</summary>
