@@ -4,7 +4,8 @@ using Scrl.Core.IO;
 
 namespace Scrl.Core.Tests.IO;
 
-/// <summary>The shortcut must write exactly what Utf8JsonWriter.WriteNumberValue(double) writes, for every value.</summary>
+/// <summary>The shortcuts must write exactly what Utf8JsonWriter.WriteNumberValue(double) writes, and read exactly what
+/// Utf8JsonReader.GetDouble reads, for every value.</summary>
 public sealed class JsonDoublesTests
 {
     [Fact]
@@ -71,6 +72,72 @@ public sealed class JsonDoublesTests
         }
 
         Assert.Equal(Document((w, v) => w.WriteNumberValue(v)), Document(JsonDoubles.Write));
+    }
+
+    [Fact]
+    public void Read_EveryHundredthUpTo20000_SameDoubleAsTheReader()
+    {
+        var texts = new List<string>();
+        for (long n = -2_000_000; n <= 2_000_000; n++) texts.Add((n / 100.0).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+        AssertSameAsReader(texts);
+    }
+
+    [Fact]
+    public void Read_NumbersOfEveryLengthAndForm_SameDoubleAsTheReader()
+    {
+        var random = new Random(5);
+        var texts = new List<string> { "0", "-0", "0.0", "-0.0", "1", "0.5", "1e5", "1E-3", "-2.5e+2", "0.000000000000000000000001",
+                                       "123456789012345", "1234567890123456", "12345678901234567890", "0.1234567890123456789",
+                                       "9007199254740993", "179769313486231570000000000000000000000", "4.9e-324" };
+        for (int i = 0; i < 200_000; i++)
+        {
+            // Up to 18 integer and 25 decimal digits, zeros after the point included: both sides of every limit.
+            int integerDigits = random.Next(0, 19), decimals = random.Next(integerDigits == 0 ? 1 : 0, 26);
+            var text = new System.Text.StringBuilder(random.Next(2) == 0 ? "-" : "");
+            text.Append(integerDigits == 0 ? '0' : (char)('1' + random.Next(9)));
+            for (int d = 1; d < integerDigits; d++) text.Append((char)('0' + random.Next(10)));
+            if (decimals > 0) text.Append('.');
+            for (int d = 0; d < decimals; d++) text.Append((char)('0' + (random.Next(3) == 0 ? 0 : random.Next(10))));
+            texts.Add(text.ToString());
+            texts.Add($"{random.Next(0, 640)}.{random.Next(0, 100):D2}");   // a COCO coordinate
+        }
+
+        AssertSameAsReader(texts);
+    }
+
+    [Fact]
+    public void TryParseDecimal_TakesTheShortcutForShortDecimalsOnly()
+    {
+        static bool Parse(string text, out double value) => JsonDoubles.TryParseDecimal(System.Text.Encoding.ASCII.GetBytes(text), out value);
+
+        Assert.True(Parse("371.31", out double value));
+        Assert.Equal(371.31, value);
+        Assert.True(Parse("-0", out value));
+        Assert.True(double.IsNegative(value) && value == 0);
+        Assert.True(Parse("0.000123456789012345", out value));   // 15 significant digits after the leading zeros
+        Assert.False(Parse("1e5", out _));
+        Assert.False(Parse("1234567890123456", out _));           // 16 digits: not always an exact double
+        Assert.False(Parse("0.00000000000000000000001", out _));  // 23 decimals: 10^23 is not an exact double
+        Assert.False(Parse("-", out _));
+        Assert.False(Parse("", out _));
+    }
+
+    // Every text as a json number: JsonDoubles.Read must give the bits Utf8JsonReader.GetDouble gives.
+    private static void AssertSameAsReader(List<string> texts)
+    {
+        byte[] json = System.Text.Encoding.ASCII.GetBytes("[" + string.Join(",", texts) + "]");
+        var reference = new Utf8JsonReader(json);
+        var shortcut = new Utf8JsonReader(json);
+        reference.Read();
+        shortcut.Read();
+        for (int i = 0; reference.Read() && shortcut.Read() && reference.TokenType == JsonTokenType.Number; i++)
+        {
+            double want = reference.GetDouble(), got = JsonDoubles.Read(ref shortcut);
+            if (BitConverter.DoubleToInt64Bits(want) != BitConverter.DoubleToInt64Bits(got))
+                Assert.Fail($"{texts[i]}: the reader read {want:R}, the shortcut {got:R}");
+        }
+        Assert.Equal(JsonTokenType.EndArray, shortcut.TokenType);
     }
 
     private static void AssertSameAsWriter(List<double> values)

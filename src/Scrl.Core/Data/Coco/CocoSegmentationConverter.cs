@@ -51,15 +51,17 @@ public sealed class CocoSegmentationConverter : JsonConverter<CocoSegmentation>
         writer.WriteEndObject();
     }
 
+    // Each polygon is kept as an array of its exact size: a whole COCO file holds tens of millions of coordinates.
     private static List<IReadOnlyList<double>> ReadPolygons(ref Utf8JsonReader reader)
     {
-        var polygons = new List<IReadOnlyList<double>>();
+        var polygons = new List<IReadOnlyList<double>>(1);
+        var coordinates = new List<double>(64);
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
             Expect(ref reader, JsonTokenType.StartArray, "polygon");
-            var polygon = new List<double>();
-            while (Next(ref reader) != JsonTokenType.EndArray) polygon.Add(reader.GetDouble());
-            polygons.Add(polygon);
+            coordinates.Clear();
+            while (Next(ref reader) != JsonTokenType.EndArray) coordinates.Add(JsonDoubles.Read(ref reader));
+            polygons.Add(coordinates.ToArray());
         }
         return polygons;
     }
