@@ -17,6 +17,13 @@ internal static class JsonDoubles
     // double), and the writer prints values from 0.01 up without an exponent.
     private const double Limit = 1e9;
 
+    // 10^15 < 2^53: every integer of up to 15 digits is an exact double; 10^22 is the largest exact power of ten.
+    private const int MaxExactDigits = 15;
+    private const int MaxExactPowerOfTen = 22;
+
+    private static readonly double[] PowersOfTen =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
     /// <summary>Writes <paramref name="value"/> as the writer's number value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // millions of calls in a short process: skip the slow first tier
     public static void Write(Utf8JsonWriter writer, double value)
@@ -95,11 +102,4 @@ internal static class JsonDoubles
         value = negative ? -magnitude : magnitude;
         return true;
     }
-
-    // 10^15 < 2^53: every integer of up to 15 digits is an exact double; 10^22 is the largest exact power of ten.
-    private const int MaxExactDigits = 15;
-    private const int MaxExactPowerOfTen = 22;
-
-    private static readonly double[] PowersOfTen =
-        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 }
