@@ -77,6 +77,9 @@ app.Configure(config =>
                  or Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException:
                 Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 return 2;
+            case Scrl.Core.Training.RunFolderConflictException conflict:
+                Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {conflict.Message} (scrl pretrain -o <another folder>)");
+                return 2;
             default:
                 Spectre.Console.AnsiConsole.WriteException(e);
                 return 1;

@@ -34,7 +34,7 @@ public sealed class PretrainCommand : AsyncCommand<PretrainCommand.Settings>
         RunReport.Write(job.Layout);
 
         AnsiConsole.Markup(outcome.Completed ? "[green]done[/]" : "[yellow]stopped[/]");
-        AnsiConsole.MarkupLineInterpolated($" at step {outcome.Step}, loss {outcome.FinalLoss:F4}; checkpoint {outcome.LastCheckpoint}");
+        AnsiConsole.MarkupLineInterpolated($" at step {outcome.Step}, loss {outcome.FinalLoss?.ToString("F4") ?? "n/a"}; checkpoint {outcome.LastCheckpoint}");
         AnsiConsole.MarkupLineInterpolated($"metrics {job.Layout.Metrics}, TensorBoard {job.Layout.TensorBoard}, report {job.Layout.Report}");
         return outcome.Completed ? 0 : 130;
     }

@@ -19,6 +19,8 @@ internal static class TrainingProgress
                     task.Value = p.Step;
                     task.Description = $"ep {p.Epoch} loss {p.Loss:F4} lr {p.LearningRate:G3} m {p.EmaMomentum:F4} {p.PairsPerSecond:F1} img/s";
                 });
-                return await job.RunAsync(progress, cancellationToken);
+                var outcome = await job.RunAsync(progress, cancellationToken);
+                task.Value = outcome.Step;   // a resumed run that had nothing left to do reports no step
+                return outcome;
             });
 }

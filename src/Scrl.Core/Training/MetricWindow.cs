@@ -13,6 +13,9 @@ internal sealed class MetricWindow
     /// <summary>Mean loss of the last flushed window (or of the current one before the first flush).</summary>
     public double LastLoss { get; private set; } = double.NaN;
 
+    /// <summary>Whether any step was added, so <see cref="LastLoss"/> holds a mean.</summary>
+    public bool HasLoss { get; private set; }
+
     /// <summary>Image pairs per second over the current window.</summary>
     public double PairsPerSecond => _totalSeconds > 0 ? _images / _totalSeconds : 0;
 
@@ -29,6 +32,7 @@ internal sealed class MetricWindow
         _imagesWithBoxes += batch.ImagesWithBoxes;
         _pairs += batch.Rois is null ? 0 : batch.Rois.shape[0] / 2;
         LastLoss = _lossSum / Count;
+        HasLoss = true;
     }
 
     /// <summary>The window's scalars for the metric sinks; starts a new window.</summary>

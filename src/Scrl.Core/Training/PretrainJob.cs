@@ -25,6 +25,8 @@ namespace Scrl.Core.Training;
 /// </summary>
 public sealed class PretrainJob : IDisposable
 {
+    private const string LossMetric = "loss";
+
     private readonly PretrainConfig _config;
     private readonly IPretrainSampleSource _source;
     private readonly ILogger _log;
@@ -80,7 +82,7 @@ public sealed class PretrainJob : IDisposable
     public async Task<PretrainOutcome> RunAsync(IProgress<PretrainProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Layout.Root);
-        var position = Resume();
+        var (position, resumed) = Resume();
         long step = StepOf(position);
         AtomicFile.WriteAllBytes(Layout.Config, Encoding.UTF8.GetBytes(_configJson));
 
@@ -88,7 +90,7 @@ public sealed class PretrainJob : IDisposable
         using var sinks = new CompositeMetricSink([new JsonlMetricSink(Layout.Metrics, resumeStep: step + 1),
                                                    new TensorBoardEventSink(Layout.TensorBoard, purgeStep: step + 1)]);
         var window = new MetricWindow();
-        string? lastCheckpoint = null;
+        string? lastCheckpoint = resumed?.Path;
         int skipped = 0;
         bool cancelled = false;
         var clock = Stopwatch.StartNew();
@@ -131,27 +133,31 @@ public sealed class PretrainJob : IDisposable
             _log.LogWarning("Pretraining cancelled at step {Step}; writing a checkpoint", step);
         }
         sinks.Flush();
+        // No step since the resumed checkpoint (a finished run started again, or cancelled at once): it stays the last.
+        double? loss = window.HasLoss ? window.LastLoss : resumed?.Loss;
+        if (loss is { } value && !double.IsFinite(value)) loss = null;   // json has no NaN; metrics.jsonl keeps it
         if (lastCheckpoint is null || CheckpointStore.NameOf(step) != Path.GetFileNameWithoutExtension(lastCheckpoint))
-            lastCheckpoint = Save(step, position, window.LastLoss);
-        var outcome = new PretrainOutcome(!cancelled, step, lastCheckpoint, window.LastLoss, skipped);
+            lastCheckpoint = Save(step, position, loss);
+        var outcome = new PretrainOutcome(!cancelled, step, lastCheckpoint, loss, skipped);
         AtomicFile.WriteAllBytes(Layout.Summary, JsonSerializer.SerializeToUtf8Bytes(outcome, ScrlJson.Options));
         return outcome;
     }
 
-    private LoaderPosition Resume()
+    /// <summary>Loads the latest checkpoint, if any: where the data resumes, and which checkpoint (with its loss) it was.</summary>
+    private (LoaderPosition Position, ResumedCheckpoint? Checkpoint) Resume()
     {
         using var checkpoint = _checkpoints.LoadLatest();
-        if (checkpoint is null) return LoaderPosition.Start;
-        if (checkpoint.Meta.ConfigHash != ConfigHash())
-            throw new InvalidOperationException(
-                $"The run folder '{Layout.Root}' holds a checkpoint of a different config ({checkpoint.Path}); " +
-                "use a new run folder or the same config to resume.");
+        if (checkpoint is null) return (LoaderPosition.Start, null);
+        if (checkpoint.Meta.ConfigHash != ConfigHash()) throw new RunFolderConflictException(Layout.Root, checkpoint.Path);
         _trainer.LoadStateTensors(checkpoint.Tensors);
         _log.LogInformation("Resumed from {Checkpoint} at step {Step}", checkpoint.Path, checkpoint.Meta.Step);
-        return new LoaderPosition(checkpoint.Meta.Epoch, checkpoint.Meta.BatchInEpoch);
+        double? loss = checkpoint.Meta.Metrics.TryGetValue(LossMetric, out double value) ? value : null;
+        return (new LoaderPosition(checkpoint.Meta.Epoch, checkpoint.Meta.BatchInEpoch), new ResumedCheckpoint(checkpoint.Path, loss));
     }
 
-    private string Save(long step, LoaderPosition next, double loss)
+    private sealed record ResumedCheckpoint(string Path, double? Loss);
+
+    private string Save(long step, LoaderPosition next, double? loss)
     {
         var meta = new CheckpointMeta
         {
@@ -162,7 +168,7 @@ public sealed class PretrainJob : IDisposable
             Backbone = _config.Network.Backbone.ToString(),
             ConfigHash = ConfigHash(),
             CreatedUtc = DateTimeOffset.UtcNow,
-            Metrics = new Dictionary<string, double> { ["loss"] = loss },
+            Metrics = loss is { } value ? new Dictionary<string, double> { [LossMetric] = value } : new Dictionary<string, double>(),
         };
         var path = _checkpoints.Save(_trainer.StateTensors(), meta);
         _log.LogInformation("Checkpoint {Path}", path);

@@ -41,7 +41,7 @@ public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
         Assert.True(File.Exists(Path.Combine(layout.Checkpoints, "step-000002.ckpt")));
         Assert.True(File.Exists(Path.Combine(layout.Checkpoints, "step-000004.ckpt")));
         Assert.Equal("step-000004", File.ReadAllText(Path.Combine(layout.Checkpoints, "latest")));
-        Assert.True(double.IsFinite(outcome.FinalLoss) && outcome.FinalLoss is > 0 and <= 8, $"loss {outcome.FinalLoss}");
+        Assert.True(outcome.FinalLoss is > 0 and <= 8, $"loss {outcome.FinalLoss}");
     }
 
     [Fact]
@@ -59,12 +59,55 @@ public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
     }
 
     [Fact]
+    public async Task Run_OfAFinishedRun_ReturnsItsLastCheckpointAndLoss_AndWritesNothingNew()
+    {
+        using var dir = new TempDirectory();
+        var first = await RunAsync(dir.Path, "run.maxSteps=2");
+        var layout = new PretrainRunLayout(dir.Path);
+        var checkpoint = File.ReadAllBytes(first.LastCheckpoint);
+
+        var again = await RunAsync(dir.Path, "run.maxSteps=2");
+
+        Assert.Equal(first, again);   // same step, checkpoint and loss: nothing to train
+        Assert.Equal(checkpoint, File.ReadAllBytes(again.LastCheckpoint));
+        Assert.Single(Directory.GetFiles(layout.Checkpoints, "*.ckpt"));
+        Assert.Contains("\"finalLoss\"", File.ReadAllText(layout.Summary));
+    }
+
+    [Fact]
+    public async Task Cancel_BeforeTheFirstStep_CheckpointsStepZeroWithoutALoss()
+    {
+        using var dir = new TempDirectory();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var config = tiny.Config("run.maxSteps=2");
+        using var job = new PretrainJob(config, await tiny.SourceAsync(config), dir.Path, CPU);
+
+        var outcome = await job.RunAsync(null, cancelled.Token);
+
+        Assert.False(outcome.Completed);
+        Assert.Equal(0, outcome.Step);
+        Assert.Null(outcome.FinalLoss);
+        using var saved = CheckpointStore.Load(outcome.LastCheckpoint);
+        Assert.Empty(saved.Meta.Metrics);
+        var resumed = await RunAsync(dir.Path, "run.maxSteps=2");   // and the run goes on from there
+        Assert.Equal(2, resumed.Step);
+    }
+
+    [Fact]
     public async Task Resume_WithDifferentConfig_IsRefused()
     {
         using var dir = new TempDirectory();
         await RunAsync(dir.Path, "run.maxSteps=1");
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(dir.Path, "run.maxSteps=2", "optim.baseLearningRate=0.9"));
-        Assert.Contains("different config", e.Message);
+        var before = Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+        var e = await Assert.ThrowsAsync<RunFolderConflictException>(() => RunAsync(dir.Path, "run.maxSteps=2", "optim.baseLearningRate=0.9"));
+
+        Assert.Contains("another config", e.Message);
+        Assert.Equal(dir.Path, e.RunFolder);
+        var after = Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());   // the refused run left the folder as it was
+        foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(after[file]), $"{file} changed");
     }
 
     [Fact]
@@ -73,7 +116,7 @@ public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
         using var dir = new TempDirectory();
         var outcome = await RunAsync(dir.Path, "method=Byol", "run.maxSteps=2");
         Assert.True(outcome.Completed);
-        Assert.True(double.IsFinite(outcome.FinalLoss));
+        Assert.True(outcome.FinalLoss is { } loss && double.IsFinite(loss), $"loss {outcome.FinalLoss}");
     }
 
     private async Task<PretrainOutcome> RunAsync(string runDir, params string[] overrides)

@@ -47,7 +47,8 @@ public sealed class PretrainStageRunner(string device, TimeSpan syncInterval, IL
             await uploads.FinishAsync(stoppingToken).ConfigureAwait(false);
         }
 
-        var metrics = new Dictionary<string, double> { ["step"] = result.Step, ["loss"] = result.FinalLoss, ["skippedBatches"] = result.SkippedBatches };
+        var metrics = new Dictionary<string, double> { ["step"] = result.Step, ["skippedBatches"] = result.SkippedBatches };
+        if (result.FinalLoss is { } loss) metrics["loss"] = loss;
         return result.Completed
             ? new JobOutcome(job.JobId, JobStatus.Succeeded, null, metrics, sync.Uploaded)
             : new JobOutcome(job.JobId, JobStatus.Cancelled, $"Cancel marker found; stopped at step {result.Step}.", metrics, sync.Uploaded);
