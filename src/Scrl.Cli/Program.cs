@@ -78,7 +78,7 @@ app.Configure(config =>
                 Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 return 2;
             case Scrl.Core.Training.RunFolderConflictException conflict:
-                Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {conflict.Message} (scrl pretrain -o <another folder>)");
+                Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {conflict.Message} (-o <another folder>)");
                 return 2;
             default:
                 Spectre.Console.AnsiConsole.WriteException(e);

@@ -1,3 +1,4 @@
+using Scrl.Core.Training;
 using Scrl.Core.Training.Checkpoints;
 using Scrl.Core.Training.Metrics;
 using TorchSharp;
@@ -105,8 +106,12 @@ public sealed class DetectionTrainer
     }
 
     /// <summary>Restores model and momentum from a checkpoint written by <see cref="CheckpointTensors"/>; returns the step to continue from.</summary>
+    /// <exception cref="RunFolderConflictException">The checkpoint was trained with other options.</exception>
     public long Restore(LoadedCheckpoint checkpoint)
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.Meta.ConfigHash != ConfigHash())
+            throw new RunFolderConflictException(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(checkpoint.Path)))!, checkpoint.Path);
         Scrl.Core.Interop.BackboneLoad.Into(_model, FasterRcnnCheckpoint.ModelWeights(checkpoint.Tensors));
         using var noGrad = no_grad();
         foreach (var (name, buffer) in _momentum)
@@ -149,15 +154,20 @@ public sealed class DetectionTrainer
         }
     }
 
-    private CheckpointMeta Meta(long step, IReadOnlyDictionary<string, double> losses) => new()
+    /// <summary>The metadata of this trainer's checkpoint at <paramref name="step"/>.</summary>
+    internal CheckpointMeta Meta(long step, IReadOnlyDictionary<string, double> losses) => new()
     {
         Step = step,
         Epoch = 0,
         BatchInEpoch = 0,
         Method = "faster-rcnn",
         Backbone = "resnet-fpn",
-        ConfigHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(_options))),
+        ConfigHash = ConfigHash(),
         CreatedUtc = DateTimeOffset.UtcNow,
         Metrics = losses,
     };
+
+    // A checkpoint resumes only the options that shape its training; the run's length and checkpoint cadence may change.
+    private string ConfigHash() => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(_options with { MaxSteps = 0, CheckpointPeriod = 0 })));
 }

@@ -69,7 +69,7 @@ public sealed class FasterRcnnCheckpointTests : IDisposable
         var trainer = new DetectionTrainer(model, train, new FinetuneOptions());
         var before = model.state_dict()["roi_heads.box_head.fc6.weight"].clone();
 
-        using var checkpoint = CheckpointStore.Load(Save(other.state_dict()));
+        using var checkpoint = CheckpointStore.Load(Save(other.state_dict(), trainer.Meta(1, new Dictionary<string, double>())));
         var error = Assert.Throws<CheckpointMismatchException>(() => trainer.Restore(checkpoint));
 
         Assert.Equal(
@@ -79,9 +79,9 @@ public sealed class FasterRcnnCheckpointTests : IDisposable
         Assert.True(model.state_dict()["roi_heads.box_head.fc6.weight"].eq(before).all().item<bool>(), "nothing is copied on a mismatch");
     }
 
-    private string Save(IReadOnlyDictionary<string, Tensor> tensors)
+    private string Save(IReadOnlyDictionary<string, Tensor> tensors, CheckpointMeta? meta = null)
     {
         var store = new CheckpointStore(_folder, keep: 0);
-        return store.Save(tensors, new CheckpointMeta { Step = 1, Epoch = 0, BatchInEpoch = 0, Method = "faster-rcnn", Backbone = "resnet-fpn", ConfigHash = "" });
+        return store.Save(tensors, meta ?? new CheckpointMeta { Step = 1, Epoch = 0, BatchInEpoch = 0, Method = "faster-rcnn", Backbone = "resnet-fpn", ConfigHash = "" });
     }
 }

@@ -1,5 +1,6 @@
 using Scrl.Core.Data.Coco;
 using Scrl.Core.Interop;
+using Scrl.Core.Training;
 using Scrl.Core.Training.Checkpoints;
 using Scrl.Detection.Tests.Support;
 using Scrl.Detection.Training;
@@ -46,6 +47,25 @@ public class DetectionTrainerTests(ITestOutputHelper output)
         Assert.True(differing.Count == 0, $"{differing.Count} tensors differ after resume, e.g. {string.Join(", ", differing.Take(5))}");
         Assert.False(expected["roi_heads.box_predictor.cls_score.weight"].eq(initial["roi_heads.box_predictor.cls_score.weight"]).all().item<bool>());
         foreach (var t in initial.Values) t.Dispose();
+    }
+
+    [Fact]
+    public void Restore_CheckpointTrainedWithOtherOptions_IsRefusedAndKeepsWeights()
+    {
+        var train = new DetectionDataset(TinyDetector.Read(TinyDetector.GenerateShapes(4, 1), CocoLayout.Train), training: true);
+        string run = Directory.CreateTempSubdirectory("trainer-conflict").FullName;
+        var store = new CheckpointStore(Path.Combine(run, "checkpoints"), keep: 1);
+        using (var first = FasterRcnn.FromOptions(TinyDetector.Options(train.NumClasses)))
+            new DetectionTrainer(first, train, Options with { MaxSteps = 1 }).Run(0, store, null, null, CancellationToken.None);
+        using var model = FasterRcnn.FromOptions(TinyDetector.Options(train.NumClasses));
+        var before = model.state_dict()["roi_heads.box_head.fc6.weight"].clone();
+        var trainer = new DetectionTrainer(model, train, Options with { BaseLearningRate = 0.01 });
+
+        using var latest = store.LoadLatest()!;
+        var error = Assert.Throws<RunFolderConflictException>(() => trainer.Restore(latest));
+
+        Assert.Equal(run, error.RunFolder);
+        Assert.True(model.state_dict()["roi_heads.box_head.fc6.weight"].eq(before).all().item<bool>(), "nothing is copied on a refusal");
     }
 
     [Fact]
