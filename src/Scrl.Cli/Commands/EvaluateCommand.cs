@@ -28,7 +28,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string GroundTruth { get; init; } = "";
 
         [CommandOption("--dets <PATH>")]
-        [Description("COCO results json: [{image_id, category_id, bbox: [x, y, w, h], score}].")]
+        [Description("COCO results json: [[{image_id, category_id, bbox: [[x, y, w, h]], score}]].")]
         public string Detections { get; init; } = "";
 
         [CommandOption("--model <CKPT>")]

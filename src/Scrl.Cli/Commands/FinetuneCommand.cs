@@ -39,7 +39,7 @@ public sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         public string? Schedule { get; init; }
 
         [CommandOption("--set <KEY=VALUE>")]
-        [Description("Override a training option, e.g. maxSteps=200, baseLearningRate=0.01, trainMinSizes=[480,512] (repeatable).")]
+        [Description("Override a training option, e.g. maxSteps=200, baseLearningRate=0.01, trainMinSizes=[[480,512]] (repeatable).")]
         public string[] Overrides { get; init; } = [];
 
         [CommandOption("-o|--out <DIR>")]

@@ -16,7 +16,7 @@ public class PretrainSettings : CommandSettings
     public string[] Overrides { get; init; } = [];
 
     [CommandOption("-d|--device <DEVICE>")]
-    [Description("cpu or cuda[:n].")]
+    [Description("cpu or cuda[[:n]].")]
     [DefaultValue("cpu")]
     public string Device { get; init; } = "cpu";
 }

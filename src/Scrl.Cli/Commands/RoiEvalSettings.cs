@@ -35,7 +35,7 @@ public class RoiEvalSettings : CommandSettings
     public string? CacheDirectory { get; init; }
 
     [CommandOption("-d|--device <DEVICE>")]
-    [Description("cpu or cuda[:n].")]
+    [Description("cpu or cuda[[:n]].")]
     [DefaultValue("cpu")]
     public string Device { get; init; } = "cpu";
 

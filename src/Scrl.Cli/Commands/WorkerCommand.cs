@@ -81,7 +81,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         public int HeartbeatSeconds { get; init; } = 20;
 
         [CommandOption("-d|--device <DEVICE>")]
-        [Description("Where pretrain and RoI-eval jobs run: cpu or cuda[:n] (a pretrain job that names a device runs there; fine-tuning runs on the CPU).")]
+        [Description("Where pretrain and RoI-eval jobs run: cpu or cuda[[:n]] (a pretrain job that names a device runs there; fine-tuning runs on the CPU).")]
         [DefaultValue("cpu")]
         public string Device { get; init; } = "cpu";
 

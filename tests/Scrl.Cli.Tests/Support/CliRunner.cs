@@ -1,10 +1,9 @@
-using Scrl.Cli.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Scrl.Cli.Tests.Support;
 
-/// <summary>Runs the data and evaluation commands in-process, as <c>scrl</c> registers them, and captures what they print.</summary>
+/// <summary>Runs <c>scrl</c> commands in-process, registered as the app registers them, and captures what they print.</summary>
 public static class CliRunner
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
@@ -21,12 +20,9 @@ public static class CliRunner
         var app = new CommandApp();
         app.Configure(config =>
         {
+            ScrlCommands.Register(config);
             config.ConfigureConsole(console);
             config.PropagateExceptions();
-            config.AddCommand<ShardCommand>("shard");
-            config.AddCommand<EvaluateCommand>("evaluate");
-            config.AddBranch("dataset", dataset => dataset.AddCommand<DatasetInspectCommand>("inspect"));
-            config.AddBranch("bench", bench => bench.AddCommand<BenchDataCommand>("data"));
         });
         int code = await app.RunAsync(args);
         return (code, writer.ToString());
