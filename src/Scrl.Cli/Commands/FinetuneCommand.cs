@@ -11,7 +11,7 @@ using Spectre.Console.Cli;
 namespace Scrl.Cli.Commands;
 
 /// <summary><c>scrl finetune</c>: Faster R-CNN R50-FPN on COCO or VOC from a pretrained (or random) backbone.</summary>
-public sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
+public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -26,13 +26,12 @@ public sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         public string Backbone { get; init; } = "random";
 
         [CommandOption("--train <PATH>")]
-        [Description("COCO: instances json (images beside it in ../<split>2017). VOC: VOCdevkit/VOC2007 folder.")]
+        [Description("COCO: annotations/instances_<split>.json (images in the folder <split> beside annotations/). VOC: VOCdevkit/VOC2007 folder.")]
         public string Train { get; init; } = "";
 
         [CommandOption("--train-split <SPLIT>")]
-        [Description("VOC split or COCO image folder name.")]
-        [DefaultValue("trainval")]
-        public string TrainSplit { get; init; } = "trainval";
+        [Description("VOC split (default trainval), or COCO image folder name (default: the <split> of instances_<split>.json).")]
+        public string? TrainSplit { get; init; }
 
         [CommandOption("--schedule <NAME>")]
         [Description("1x, 0.5x or voc.")]
@@ -58,16 +57,17 @@ public sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         var options = ConfigLoader.Override(FinetuneOptions.ForSchedule(settings.Schedule ?? (task == FinetuneTask.VocDet ? "voc" : "1x")),
                                             settings.Overrides, o => o.Validate(""));
         var dataset = task == FinetuneTask.VocDet
-            ? VocDatasetReader.Read(settings.Train, settings.TrainSplit)
-            : CocoDatasetReader.Read(settings.Train, Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(settings.Train)))!, settings.TrainSplit));
+            ? VocDatasetReader.Read(settings.Train, settings.TrainSplit ?? "trainval")
+            : CocoDatasetReader.Read(settings.Train, CocoImageFolder(settings.Train, settings.TrainSplit));
         var train = new DetectionDataset(dataset, training: true);
-        AnsiConsole.MarkupLineInterpolated($"{train.Records.Count} training images, {train.SkippedImages} skipped (no non-crowd boxes), {train.NumClasses - 1} classes");
+        console.MarkupLineInterpolated($"{train.Records.Count} training images, {train.SkippedImages} skipped (no non-crowd boxes), {train.NumClasses - 1} classes");
 
         bool pretrained = settings.Backbone != FinetuneModel.RandomBackbone;
         using var model = FinetuneModel.Create(train.NumClasses, FinetuneModel.VariantOf(settings.Backbone, ResNetVariant.ResNet50), pretrained, options);
         if (pretrained) FinetuneModel.LoadBackbone(model, settings.Backbone);
 
         var trainer = new DetectionTrainer(model, train, options);
+        Directory.CreateDirectory(settings.Output);
         var store = new CheckpointStore(Path.Combine(settings.Output, "checkpoints"), keep: 3);
         long start = 0;
         using (var latest = store.LoadLatest())
@@ -75,9 +75,26 @@ public sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         using var metrics = new CompositeMetricSink([
             new JsonlMetricSink(Path.Combine(settings.Output, "metrics.jsonl"), resumeStep: start),
             new TensorBoardEventSink(Path.Combine(settings.Output, "tb"), purgeStep: start)]);
-        var progress = new Progress<DetectionStepResult>(r => AnsiConsole.MarkupLineInterpolated(
+        var progress = new SyncProgress<DetectionStepResult>(r => console.MarkupLineInterpolated(
             $"step {r.Step + 1}/{options.MaxSteps} loss {r.Losses["loss"]:F4} lr {r.LearningRate:G3} {r.Seconds:F2}s"));
+        if (start >= options.MaxSteps) console.MarkupLineInterpolated($"{settings.Output} already holds all {options.MaxSteps} steps");
         trainer.Run(start, store, metrics, progress, cancellationToken);
+        string checkpoint = Path.Combine(store.Directory, CheckpointStore.NameOf(options.MaxSteps) + ".ckpt");
+        console.MarkupLineInterpolated($"[green]done[/] at step {options.MaxSteps}; checkpoint {checkpoint}, metrics {Path.Combine(settings.Output, "metrics.jsonl")}");
         return 0;
+    }
+
+    // COCO's layout: <root>/annotations/instances_train2017.json describes the images in <root>/train2017.
+    private static string CocoImageFolder(string annotationFile, string? split)
+    {
+        string name = Path.GetFileNameWithoutExtension(annotationFile);
+        split ??= name.StartsWith("instances_", StringComparison.Ordinal) ? name["instances_".Length..]
+                : name.StartsWith("person_keypoints_", StringComparison.Ordinal) ? name["person_keypoints_".Length..]
+                : throw new ArgumentException($"Cannot tell the image folder of '{annotationFile}' from its name; pass --train-split <folder name>.");
+        string root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(annotationFile)))!;
+        string folder = Path.Combine(root, split);
+        return Directory.Exists(folder)
+            ? folder
+            : throw new DirectoryNotFoundException($"COCO image folder '{folder}' does not exist (--train-split names a folder beside annotations/).");
     }
 }
