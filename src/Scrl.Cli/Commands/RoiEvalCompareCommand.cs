@@ -35,10 +35,11 @@ public sealed class RoiEvalCompareCommand : Command<RoiEvalCompareCommand.Settin
         var table = new Table().Title($"RoI linear eval ({runner.Options.Variant}, {data.Val.RoiCount} val RoIs)")
             .AddColumns("rank", "backbone", "arch", "top-1", "mean class", "small", "medium", "large", "extract s", "head s");
         int rank = 1;
-        foreach (var r in reports.OrderByDescending(r => r.Scores.Top1))
+        // Each backbone as the user named it (the report keeps the resolved checkpoint path).
+        foreach (var (r, named) in reports.Zip(settings.Backbones).OrderByDescending(p => p.First.Scores.Top1))
         {
             string Size(BoxSizeBucket b) => r.Scores.BySize.First(s => s.Bucket == b).Top1 is { } v ? v.ToString("P1") : "n/a";
-            table.AddRow((rank++).ToString(), Markup.Escape(r.Backbone), r.Architecture.ToString(), r.Scores.Top1.ToString("P2"),
+            table.AddRow((rank++).ToString(), Markup.Escape(named), r.Architecture.ToString(), r.Scores.Top1.ToString("P2"),
                          r.Scores.MeanPerClassAccuracy.ToString("P2"), Size(BoxSizeBucket.Small), Size(BoxSizeBucket.Medium),
                          Size(BoxSizeBucket.Large), r.ExtractSeconds.ToString("F1"), r.HeadSeconds.ToString("F1"));
         }
