@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Scrl.Cli.Commands;
 
 /// <summary><c>scrl roi-eval --backbone X --train T --val V</c>: one backbone, JSON report and size chart.</summary>
-public sealed class RoiEvalCommand : Command<RoiEvalCommand.Settings>
+public sealed class RoiEvalCommand(IAnsiConsole console) : Command<RoiEvalCommand.Settings>
 {
     public sealed class Settings : RoiEvalSettings
     {
@@ -23,17 +23,17 @@ public sealed class RoiEvalCommand : Command<RoiEvalCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var runner = new RoiEvalRunner(settings);
+        var runner = new RoiEvalRunner(settings, console);
         var data = runner.LoadData();
         var report = runner.Evaluate(settings.Backbone, data, cancellationToken);
         var (json, chart) = RoiEvalReportWriter.Write(report, settings.Output);
 
         var s = report.Scores;
-        AnsiConsole.MarkupLineInterpolated($"[bold]{report.Backbone}[/] ({report.Architecture}, {report.Variant}): top-1 [green]{s.Top1:P2}[/], mean per-class {s.MeanPerClassAccuracy:P2}");
-        AnsiConsole.MarkupLineInterpolated($"by size: {string.Join(", ", s.BySize.Select(b => $"{b.Bucket} {(b.Top1 is { } v ? v.ToString("P1") : "n/a")} ({b.Count})"))}");
+        console.MarkupLineInterpolated($"[bold]{report.Backbone}[/] ({report.Architecture}, {report.Variant}): top-1 [green]{s.Top1:P2}[/], mean per-class {s.MeanPerClassAccuracy:P2}");
+        console.MarkupLineInterpolated($"by size: {string.Join(", ", s.BySize.Select(b => $"{b.Bucket} {(b.Top1 is { } v ? v.ToString("P1") : "n/a")} ({b.Count})"))}");
         foreach (var c in s.TopConfusions.Take(5))
-            AnsiConsole.MarkupLineInterpolated($"  confused: {c.TrueName} ({c.TrueCategoryId}) -> {c.PredictedName} ({c.PredictedCategoryId}) x{c.Count}");
-        AnsiConsole.MarkupLineInterpolated($"extract {report.ExtractSeconds:F1} s{(report.TrainFeaturesFromCache ? " (train features cached)" : "")}, head {report.HeadSeconds:F1} s; report {json}, chart {chart}");
+            console.MarkupLineInterpolated($"  confused: {c.TrueName} ({c.TrueCategoryId}) -> {c.PredictedName} ({c.PredictedCategoryId}) x{c.Count}");
+        console.MarkupLineInterpolated($"extract {report.ExtractSeconds:F1} s{(report.TrainFeaturesFromCache ? " (train features cached)" : "")}, head {report.HeadSeconds:F1} s; report {json}, chart {chart}");
         return 0;
     }
 }

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Scrl.Cli.Commands;
 
 /// <summary><c>scrl roi-eval compare a.pth b.ckpt random</c>: every backbone on the same RoIs, one ranked table.</summary>
-public sealed class RoiEvalCompareCommand : Command<RoiEvalCompareCommand.Settings>
+public sealed class RoiEvalCompareCommand(IAnsiConsole console) : Command<RoiEvalCompareCommand.Settings>
 {
     public sealed class Settings : RoiEvalSettings
     {
@@ -22,7 +22,7 @@ public sealed class RoiEvalCompareCommand : Command<RoiEvalCompareCommand.Settin
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var runner = new RoiEvalRunner(settings);
+        var runner = new RoiEvalRunner(settings, console);
         var data = runner.LoadData();
         var reports = new List<RoiEvalReport>();
         for (int i = 0; i < settings.Backbones.Length; i++)
@@ -43,7 +43,7 @@ public sealed class RoiEvalCompareCommand : Command<RoiEvalCompareCommand.Settin
                          r.Scores.MeanPerClassAccuracy.ToString("P2"), Size(BoxSizeBucket.Small), Size(BoxSizeBucket.Medium),
                          Size(BoxSizeBucket.Large), r.ExtractSeconds.ToString("F1"), r.HeadSeconds.ToString("F1"));
         }
-        AnsiConsole.Write(table);
+        console.Write(table);
         return 0;
     }
 }

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Scrl.Cli.Commands;
 
 /// <summary>Loads the splits once and evaluates backbones on them under a Spectre progress display.</summary>
-internal sealed class RoiEvalRunner(RoiEvalSettings settings)
+internal sealed class RoiEvalRunner(RoiEvalSettings settings, IAnsiConsole console)
 {
     public RoiEvalOptions Options { get; } = settings.BuildOptions();
 
@@ -14,7 +14,7 @@ internal sealed class RoiEvalRunner(RoiEvalSettings settings)
     {
         var data = RoiEvalData.Load(CocoSplitLocation.Parse(settings.Train, CocoLayout.Train),
                                     CocoSplitLocation.Parse(settings.Val, CocoLayout.Val), Options);
-        AnsiConsole.MarkupLine(Markup.Escape(
+        console.MarkupLine(Markup.Escape(
             $"{data.Categories.Count} categories; train {data.Train.RoiCount} RoIs in {data.Train.Images.Count} images " +
             $"({data.Train.CrowdExcluded} crowd, {data.Train.DegenerateSkipped} degenerate skipped); val {data.Val.RoiCount} RoIs " +
             $"({data.Val.CrowdExcluded} crowd, {data.Val.DegenerateSkipped} degenerate skipped)"));
@@ -26,7 +26,7 @@ internal sealed class RoiEvalRunner(RoiEvalSettings settings)
     {
         using var backbone = EvalBackbone.Load(spec, settings.Architecture, Options.Seed, Devices.Parse(settings.Device));
         var evaluator = new RoiEvaluator(Options);
-        return AnsiConsole.Progress()
+        return console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
