@@ -37,6 +37,10 @@ app.Configure(config =>
                  or Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException:
                 Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 return 2;
+            case CommandParseException or CommandRuntimeException:   // the command line itself: unknown command or option, bad value
+                if (((CommandAppException)e).Pretty is { } pretty) Spectre.Console.AnsiConsole.Write(pretty);
+                else Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                return 2;
             case Scrl.Core.Training.RunFolderConflictException conflict:
                 Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {conflict.Message} (-o <another folder>)");
                 return 2;

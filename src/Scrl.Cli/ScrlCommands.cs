@@ -9,6 +9,7 @@ public static class ScrlCommands
     public static void Register(IConfigurator config)
     {
         config.SetApplicationName("scrl");
+        config.UseStrictParsing();   // a mistyped option is an error, not silently ignored
         config.AddCommand<PretrainCommand>("pretrain")
             .WithDescription("Pretrain a backbone with SCRL or BYOL (default: the demo preset on generated data, CPU).");
         config.AddCommand<ExportCommand>("export")

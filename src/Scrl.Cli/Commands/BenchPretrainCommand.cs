@@ -52,6 +52,11 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         [CommandOption("--set <KEY=VALUE>")]
         [Description("Override a config key of every case, e.g. --set network.channelsLast=false (repeatable).")]
         public string[] Overrides { get; init; } = [];
+
+        public override ValidationResult Validate() =>
+            Data is not ("synthetic" or "jpeg" or "both") ? ValidationResult.Error($"--data must be synthetic, jpeg or both, was '{Data}'")
+            : Steps < 1 || Warmup < 0 ? ValidationResult.Error("--steps must be >= 1 and --warmup >= 0")
+            : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
