@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Scrl.Core.Data.Coco;
 using Scrl.Core.Data.Datasets;
 using Scrl.Core.Configuration;
 using Scrl.Core.Models;
@@ -84,15 +85,13 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         return 0;
     }
 
-    // COCO's layout: <root>/annotations/instances_train2017.json describes the images in <root>/train2017.
+    // --train-split names a folder beside annotations/; without it, the folder the file's name gives (instances_train2017.json: train2017).
     private static string CocoImageFolder(string annotationFile, string? split)
     {
-        string name = Path.GetFileNameWithoutExtension(annotationFile);
-        split ??= name.StartsWith("instances_", StringComparison.Ordinal) ? name["instances_".Length..]
-                : name.StartsWith("person_keypoints_", StringComparison.Ordinal) ? name["person_keypoints_".Length..]
-                : throw new ArgumentException($"Cannot tell the image folder of '{annotationFile}' from its name; pass --train-split <folder name>.");
-        string root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(annotationFile)))!;
-        string folder = Path.Combine(root, split);
+        string folder = split is null
+            ? CocoLayout.ImageFolderOf(annotationFile)
+              ?? throw new ArgumentException($"Cannot tell the image folder of '{annotationFile}' from its name; pass --train-split <folder name>.")
+            : Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(annotationFile)))!, split);
         return Directory.Exists(folder)
             ? folder
             : throw new DirectoryNotFoundException($"COCO image folder '{folder}' does not exist (--train-split names a folder beside annotations/).");

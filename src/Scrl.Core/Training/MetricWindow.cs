@@ -14,7 +14,7 @@ internal sealed class MetricWindow
     public double LastLoss { get; private set; } = double.NaN;
 
     /// <summary>Whether any step was added, so <see cref="LastLoss"/> holds a mean.</summary>
-    public bool HasLoss { get; private set; }
+    public bool HasLoss => Last is not null;
 
     /// <summary>Image pairs per second over the current window.</summary>
     public double PairsPerSecond => _totalSeconds > 0 ? _images / _totalSeconds : 0;
@@ -32,7 +32,6 @@ internal sealed class MetricWindow
         _imagesWithBoxes += batch.ImagesWithBoxes;
         _pairs += batch.Rois is null ? 0 : batch.Rois.shape[0] / 2;
         LastLoss = _lossSum / Count;
-        HasLoss = true;
     }
 
     /// <summary>The window's scalars for the metric sinks; starts a new window.</summary>

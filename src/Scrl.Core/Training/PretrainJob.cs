@@ -148,7 +148,7 @@ public sealed class PretrainJob : IDisposable
     {
         using var checkpoint = _checkpoints.LoadLatest();
         if (checkpoint is null) return (LoaderPosition.Start, null);
-        if (checkpoint.Meta.ConfigHash != ConfigHash()) throw new RunFolderConflictException(Layout.Root, checkpoint.Path);
+        RunFolderConflictException.ThrowIfOtherConfig(checkpoint, ConfigHash());
         _trainer.LoadStateTensors(checkpoint.Tensors);
         _log.LogInformation("Resumed from {Checkpoint} at step {Step}", checkpoint.Path, checkpoint.Meta.Step);
         double? loss = checkpoint.Meta.Metrics.TryGetValue(LossMetric, out double value) ? value : null;

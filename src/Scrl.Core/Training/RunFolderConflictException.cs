@@ -1,3 +1,5 @@
+using Scrl.Core.Training.Checkpoints;
+
 namespace Scrl.Core.Training;
 
 /// <summary>
@@ -9,4 +11,16 @@ public sealed class RunFolderConflictException(string runFolder, string checkpoi
                                 "cannot resume: train into another run folder, or remove this one to start over.")
 {
     public string RunFolder { get; } = runFolder;
+
+    /// <summary>
+    /// Throws unless <paramref name="checkpoint"/> was written under <paramref name="configHash"/>; its run folder is the
+    /// one that holds its <c>checkpoints/</c> folder.
+    /// </summary>
+    public static void ThrowIfOtherConfig(LoadedCheckpoint checkpoint, string configHash)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.Meta.ConfigHash == configHash) return;
+        string runFolder = Path.GetDirectoryName(Path.GetDirectoryName(checkpoint.Path)) is { Length: > 0 } folder ? folder : ".";
+        throw new RunFolderConflictException(runFolder, checkpoint.Path);
+    }
 }

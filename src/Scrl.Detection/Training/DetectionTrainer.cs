@@ -109,9 +109,7 @@ public sealed class DetectionTrainer
     /// <exception cref="RunFolderConflictException">The checkpoint was trained with other options.</exception>
     public long Restore(LoadedCheckpoint checkpoint)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        if (checkpoint.Meta.ConfigHash != ConfigHash())
-            throw new RunFolderConflictException(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(checkpoint.Path)))!, checkpoint.Path);
+        RunFolderConflictException.ThrowIfOtherConfig(checkpoint, ConfigHash());
         Scrl.Core.Interop.BackboneLoad.Into(_model, FasterRcnnCheckpoint.ModelWeights(checkpoint.Tensors));
         using var noGrad = no_grad();
         foreach (var (name, buffer) in _momentum)

@@ -13,6 +13,21 @@ public static class CocoLayout
     public static string AnnotationFile(string root, string split) =>
         Path.Combine(root, "annotations", $"instances_{split}2017.json");
 
+    /// <summary>
+    /// The image folder an annotation file of this layout describes: <c>&lt;root&gt;/train2017</c> for
+    /// <c>&lt;root&gt;/annotations/instances_train2017.json</c> (or <c>person_keypoints_train2017.json</c>); null for
+    /// a file named otherwise.
+    /// </summary>
+    public static string? ImageFolderOf(string annotationFile)
+    {
+        string name = Path.GetFileNameWithoutExtension(annotationFile);
+        string? split = AnnotationPrefixes.Where(p => name.StartsWith(p, StringComparison.Ordinal)).Select(p => name[p.Length..]).FirstOrDefault();
+        string? annotations = Path.GetDirectoryName(Path.GetFullPath(annotationFile));
+        return split is { Length: > 0 } && Path.GetDirectoryName(annotations) is { } root ? Path.Combine(root, split) : null;
+    }
+
+    private static readonly string[] AnnotationPrefixes = ["instances_", "person_keypoints_"];
+
     /// <summary>COCO's image file name for an id: twelve digits, zero padded.</summary>
     public static string ImageFileName(long imageId) => $"{imageId:D12}.jpg";
 }
