@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using Scrl.Core.Data.Coco;
 using Scrl.Core.Data.Datasets;
@@ -79,7 +80,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     {
         if (settings.GroundTruth.Length > 0 && settings.Detections.Length > 0)
         {
-            console.WriteLine(new CocoEvaluator().Evaluate(settings.GroundTruth, settings.Detections).FormatSummary());
+            PrintCoco(CocoGroundTruth.Load(settings.GroundTruth), CocoResultsJson.Load(settings.Detections));
             return 0;
         }
         if (settings.Model.Length == 0 || settings.Val.Length == 0)
@@ -104,7 +105,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         CocoResultsJson.Save(resultsPath, detections);
         console.MarkupLineInterpolated($"{detections.Count} detections on {data.Records.Count} images -> {resultsPath}");
         if (settings.Task == "coco-det")
-            console.WriteLine(new CocoEvaluator().Evaluate(CocoGroundTruth.Load(CocoLayout.AnnotationFile(settings.Val, split)), detections).FormatSummary());
+            PrintCoco(CocoGroundTruth.Load(CocoLayout.AnnotationFile(settings.Val, split)), detections);
         else
         {
             // detectron2 uses the 11-point metric for VOC2007 only; other layouts get it too, as the VOC2007 test protocol.
@@ -113,6 +114,15 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         }
         WriteOverlays(dataset, detections, Math.Min(settings.Overlays, dataset.Records.Count), settings.Output);
         return 0;
+    }
+
+    private void PrintCoco(CocoGroundTruth groundTruth, IReadOnlyList<CocoDetection> detections)
+    {
+        var clock = Stopwatch.StartNew();
+        var stats = new CocoEvaluator().Evaluate(groundTruth, detections);
+        console.WriteLine(stats.FormatSummary());
+        console.MarkupLineInterpolated(
+            $"{detections.Count} detections on {groundTruth.ImageIds.Count} images scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
     }
 
     private void PrintVoc(VocResult result)

@@ -85,6 +85,34 @@ public sealed class EvaluateCommandTests(GeneratedCoco coco) : IClassFixture<Gen
         Assert.Contains("--task voc-det", error.Message);
     }
 
+    [Fact]
+    public async Task Evaluate_ResultsFile_PrintsTheSummaryAndWhatItScored()
+    {
+        string gtPath = CocoLayout.AnnotationFile(coco.Root, CocoLayout.Val);
+        var gt = CocoGroundTruth.Load(gtPath);
+        var perfect = gt.Annotations.Where(a => a.IsCrowd == 0).Select(a => new CocoDetection(a.ImageId, a.CategoryId, a.Bbox, 0.9)).ToList();
+        string results = Path.Combine(coco.NewFolder(), "results.json");
+        CocoResultsJson.Save(results, perfect);
+
+        var (code, text) = await CliRunner.RunAsync("evaluate", "--gt", gtPath, "--dets", results);
+
+        Assert.Equal(0, code);
+        Assert.Contains(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 1.000", text);
+        Assert.Matches($@"{perfect.Count} detections on {gt.ImageIds.Count} images scored in \d+\.\d s", text);
+    }
+
+    [Fact]
+    public async Task Evaluate_ResultsOfAnImageNotInTheGroundTruth_FailsNamingIt()
+    {
+        string gtPath = CocoLayout.AnnotationFile(coco.Root, CocoLayout.Val);
+        string results = Path.Combine(coco.NewFolder(), "results.json");
+        CocoResultsJson.Save(results, [new CocoDetection(987654321, 1, [1, 1, 10, 10], 0.5)]);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => CliRunner.RunAsync("evaluate", "--gt", gtPath, "--dets", results));
+
+        Assert.Contains("987654321", error.Message);
+    }
+
     /// <summary>A checkpoint as scrl finetune writes it (weights plus momentum), from one SGD step of a tiny detector.</summary>
     /// <param name="favourFirstClass">Bias the classifier towards label 1, so that every proposal scores above the detection threshold.</param>
     private string TrainOneStep(ImageDataset dataset, bool favourFirstClass = false)
