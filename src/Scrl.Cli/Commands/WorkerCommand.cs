@@ -122,8 +122,8 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
             new FinetuneStageRunner(TimeSpan.FromSeconds(5), loggers.CreateLogger<FinetuneStageRunner>()),
         ];
         var worker = new JobWorker(services.Transport, services.Store, services.Outcomes, runners, options, loggers.CreateLogger<JobWorker>());
-        loggers.CreateLogger<WorkerCommand>().LogInformation("Worker on {Transport} queues {Queues}, store {Store}; Ctrl+C or SIGTERM stops it",
-                                                             settings.Transport, string.Join(", ", settings.QueueNames), services.StoreDescription);
+        loggers.CreateLogger<WorkerCommand>().LogInformation("Worker taking jobs from {Queues} ({Transport}), artifacts in {Store}; Ctrl+C or SIGTERM stops it",
+                                                             string.Join(", ", settings.QueueNames), settings.Transport, services.StoreDescription);
         await worker.RunAsync(stop.Token);
         return 0;
     }

@@ -148,6 +148,29 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
+    [Fact]
+    public async Task EmulateCommand_PrintsTheConnectionStringWhole_AndStopsOnCtrlC()
+    {
+        string data = Directory.CreateTempSubdirectory("scrl-emulate-").FullName;
+        using var stop = new CancellationTokenSource();
+        string storage = azurite.Endpoints.ConnectionString;
+        // An 80-column console: the connection string is longer, and must still come out on one line to be copied.
+        var (exit, output) = CliRunner.Start(["emulate", "--azurite", storage, "--port", "0", "--workers", "0", "--data", data], width: 80, stop.Token);
+        try
+        {
+            await WaitForAsync(() => Task.FromResult(output.ToString().Contains(storage, StringComparison.Ordinal) || exit.IsCompleted), TimeSpan.FromMinutes(1));
+            Assert.False(exit.IsCompleted, output.ToString());
+            Assert.Matches(@"API at http://127\.0\.0\.1:\d+/api/runs", output.ToString());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await exit);
+            Directory.Delete(data, recursive: true);
+        }
+        Assert.Contains("stopping", output.ToString());
+    }
+
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
