@@ -118,6 +118,7 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
 
     private void Write(Table table, long shardBytes)
     {
+        table.AddRow("peak RSS of this process", $"{PeakMemory.ResidentMegabytes():F0} MiB", "");
         console.Write(table);
         if (shardBytes < SmallSetBytes)
             console.MarkupLine($"[yellow]{ByteSize.Format(shardBytes)} is too little to compare write throughput with tar: fixed costs (tar's start, " +

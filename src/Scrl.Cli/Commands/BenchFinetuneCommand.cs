@@ -154,7 +154,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
             ["framework"] = "scrl.cloud (TorchSharp)", ["model"] = "fasterrcnn_resnet50_fpn", ["mode"] = mode,
             ["batch"] = batch, ["size"] = settings.Size, ["threads"] = get_num_threads(),
             ["median_s"] = Math.Round(step, 4), ["images_per_s"] = Math.Round(batch / step, 3),
-            ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+            ["peak_rss_mb"] = PeakMemory.ResidentMegabytes(),
             ["nms_roi_align_share"] = Math.Round((nms + roiAlign) / step, 4),
             ["breakdown_s"] = medians.Where(kv => kv.Key != TotalPhase).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
         };

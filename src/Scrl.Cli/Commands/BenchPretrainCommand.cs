@@ -89,7 +89,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
             ["overrides"] = overrides,
             ["median_step_s"] = Math.Round(step, 4), ["median_step_cpu_s"] = Math.Round(medians[CpuPhase], 4),
             ["pairs_per_s"] = Math.Round(batch / step, 3),
-            ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+            ["peak_rss_mb"] = PeakMemory.ResidentMegabytes(),
             ["breakdown_s"] = medians.Where(kv => kv.Key is not (TotalPhase or CpuPhase)).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
         };
         Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(record));

@@ -14,6 +14,7 @@ public sealed class BenchDataCommandTests(GeneratedCoco coco) : IClassFixture<Ge
         Assert.Matches(@"shard write \(ShardWriter -> local folder, fsync per shard\)\s+│ \d+ MB/s, \d+\.\d\d CPU s", output);
         Assert.Matches(@"tar -cf on the same images\s+│ \d+ MB/s", output);
         Assert.Matches(@"shard write / tar\s+│ \d+\.\d\dx\s+│ >= 0\.8x", output);
+        Assert.Matches(@"peak RSS of this process\s+│ \d+ MiB", output);
         Assert.Contains("too little to compare", output);   // a few hundred KB: the command says the ratio means little
         Assert.DoesNotContain("read + decode", output);   // --write-only skips the loader
     }
