@@ -58,16 +58,16 @@ public sealed class ServiceBusJobTransportTests : IAsyncLifetime
     [Fact]
     public async Task RenewLock_ExtendsTheLockPastItsDuration_AndKeepsTheJobHidden()
     {
-        await using ServiceBusJobTransport transport = NewQueue(TimeSpan.FromSeconds(3), out _);   // renewed every second: 2 s of slack under load
+        await using ServiceBusJobTransport transport = NewQueue(TimeSpan.FromSeconds(5), out _);   // renewed every 2 s: 3 s of slack under load
         await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
         IReceivedJob job = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 3; i++)
         {
-            await Task.Delay(1000);
+            await Task.Delay(2000);
             await job.RenewLockAsync(CancellationToken.None);   // com.microsoft:renew-lock on the $management node
         }
         Assert.Null(await transport.ReceiveAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None));
-        await job.CompleteAsync(CancellationToken.None);   // 4+ s after receipt: only the renewals kept the lock
+        await job.CompleteAsync(CancellationToken.None);   // 6+ s after receipt: only the renewals kept the lock
         Assert.Null(await transport.ReceiveAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None));
     }
 

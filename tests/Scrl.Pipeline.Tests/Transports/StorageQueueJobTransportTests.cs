@@ -43,12 +43,12 @@ public sealed class StorageQueueJobTransportTests(AzuriteFixture azurite)
     [Fact]
     public async Task RenewLock_TracksTheNewPopReceipt_AndKeepsTheJobHidden()
     {
-        var (transport, _, _) = await NewQueueAsync(TimeSpan.FromSeconds(3));   // renewed every second: 2 s of slack under load
+        var (transport, _, _) = await NewQueueAsync(TimeSpan.FromSeconds(5));   // renewed every 2 s: 3 s of slack under load
         await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
         IReceivedJob job = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
         for (int i = 0; i < 3; i++)
         {
-            await Task.Delay(1000);
+            await Task.Delay(2000);
             await job.RenewLockAsync(CancellationToken.None);   // each renewal must use the previous one's receipt
         }
         Assert.Null(await transport.ReceiveAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None));
