@@ -44,9 +44,8 @@ public sealed class EmulateCommand(IAnsiConsole console) : AsyncCommand<EmulateC
 
         await using EmulatorHost host = await EmulatorHost.StartAsync(options, logging => logging.AddSimpleConsole(o => o.SingleLine = true), cancellationToken);
         console.MarkupLineInterpolated($"[green]scrl emulate[/] API at [bold]{host.BaseAddress}api/runs[/], {settings.Workers} worker(s); Ctrl+C stops everything.");
-        // Unwrapped, on a line of its own: it is copied into other tools, and Spectre would break it at the console width.
         console.WriteLine("storage connection string:");
-        console.Profile.Out.Writer.WriteLine(storage);
+        console.WriteCopyable(storage);
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace Scrl.Cli.Commands;
 
-public sealed class ExportCommand : Command<ExportCommand.Settings>
+public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -30,9 +30,13 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
             var layout = TorchvisionExport.Save(backbone, torchvision);
             var d2 = Path.Combine(settings.Output, "backbone-d2.pkl");
             var d2Config = Detectron2Export.Save(backbone, d2);
-            AnsiConsole.MarkupLineInterpolated($"exported the ResNet-{layout.Depth} trunk of {path}");
-            AnsiConsole.MarkupLineInterpolated($"  torchvision: {torchvision}  (model = torchvision.models.resnetNN(); model.fc = torch.nn.Identity(); model.load_state_dict(torch.load(path)))");
-            AnsiConsole.MarkupLineInterpolated($"  detectron2:  {d2}  (MODEL.WEIGHTS; paste {d2Config} into your config)");
+            console.MarkupLineInterpolated($"exported the ResNet-{layout.Depth} trunk of {path}");
+            console.WriteLine("torchvision (strict load, fc replaced by an identity):");
+            console.WriteCopyable($"import torch, torchvision; model = torchvision.models.resnet{layout.Depth}(); model.fc = torch.nn.Identity(); " +
+                                  $"model.load_state_dict(torch.load(\"{Path.GetFullPath(torchvision)}\"))");
+            console.WriteLine("detectron2 weights, and a config snippet to merge into yours:");
+            console.WriteCopyable(Path.GetFullPath(d2));
+            console.WriteCopyable(Path.GetFullPath(d2Config));
             return 0;
         }
         finally

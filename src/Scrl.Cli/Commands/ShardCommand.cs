@@ -117,7 +117,10 @@ public sealed class ShardCommand(IAnsiConsole console) : AsyncCommand<ShardComma
         table.AddRow("result", published.Reused ? "[green]reused[/] an identical shard set" : $"validated and written in {seconds:F1} s ({index.TotalBytes / 1e6 / seconds:F1} MB/s)");
         console.Write(table);
         if (outLocation.LocalFolder is not null)
-            console.MarkupLineInterpolated($"pretrain on it with: data.format=Shards data.source={Path.Combine(outLocation.LocalFolder, published.Prefix)}");
+        {
+            console.WriteLine("pretrain on it with:");
+            console.WriteCopyable($"scrl pretrain --set data.format=Shards --set data.source={Path.Combine(outLocation.LocalFolder, published.Prefix)}");
+        }
         return 0;
     }
 

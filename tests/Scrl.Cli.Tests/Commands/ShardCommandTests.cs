@@ -11,7 +11,10 @@ public sealed class ShardCommandTests(GeneratedCoco coco) : IClassFixture<Genera
     {
         string store = coco.NewFolder();
 
-        var (code, output) = await CliRunner.RunAsync("shard", "--source", coco.Root, "--format", "coco", "--out", store, "--shard-size", "48KB");
+        // An 80-column console, as in a small terminal: the pretrain command it prints must still be one line.
+        var (run, capture) = CliRunner.Start(["shard", "--source", coco.Root, "--format", "coco", "--out", store, "--shard-size", "48KB"], width: 80, CancellationToken.None);
+        int code = await run;
+        string output = capture.ToString();
 
         Assert.True(code == 0, output);
         string shards = Assert.Single(Directory.GetDirectories(Path.Combine(store, "datasets")));
@@ -21,7 +24,8 @@ public sealed class ShardCommandTests(GeneratedCoco coco) : IClassFixture<Genera
         Assert.Contains(index.DatasetHash, output);
         Assert.Contains($"{index.SampleCount} of {index.SampleCount} read", output);
         Assert.Contains("written in", output);
-        Assert.Contains("data.format=Shards", output);
+        string shardFolder = Path.Combine(shards, "shards");
+        Assert.Contains(output.Split('\n'), line => line == $"scrl pretrain --set data.format=Shards --set data.source={shardFolder}{Path.DirectorySeparatorChar}");
 
         var (again, secondOutput) = await CliRunner.RunAsync("shard", "--source", coco.Root, "--out", store, "--shard-size", "48KB");
         Assert.True(again == 0, secondOutput);
