@@ -114,13 +114,14 @@ public sealed class PretrainJob : IDisposable
                     position = batch.Position.Next(_loader.BatchesPerEpoch);
                     clock.Restart();
 
+                    // Before a flush, which empties the window and with it the rate.
+                    if (window.Last is { } last)
+                        progress?.Report(new PretrainProgress(step, TotalSteps, position.Epoch, last.Loss, last.LearningRate,
+                                                              last.EmaMomentum, window.PairsPerSecond));
                     if (window.Count > 0 && (step % _config.Run.LogEverySteps == 0 || step == TotalSteps))
                         sinks.Write(step, window.Flush(skipped));
                     foreach (var hook in _hooks)
                         hook.AfterStep(new PretrainHookContext(step, _trainer.Learner, sinks, cancellationToken));
-                    if (window.Last is { } last)
-                        progress?.Report(new PretrainProgress(step, TotalSteps, position.Epoch, last.Loss, last.LearningRate,
-                                                              last.EmaMomentum, window.PairsPerSecond));
                     if (step % _config.Run.CheckpointEverySteps == 0 && step < TotalSteps)
                         lastCheckpoint = Save(step, position, window.LastLoss);
                     if (step >= TotalSteps) break;

@@ -45,6 +45,20 @@ public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
     }
 
     [Fact]
+    public async Task Progress_EveryStepInOrder_WithARate_AlsoOnStepsThatWriteMetrics()
+    {
+        using var dir = new TempDirectory();
+        var config = tiny.Config("run.maxSteps=4", "run.logEverySteps=2");
+        using var job = new PretrainJob(config, await tiny.SourceAsync(config), dir.Path, CPU);
+        var reports = new List<PretrainProgress>();
+        await job.RunAsync(new SyncProgress(reports.Add), CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3, 4], reports.Select(p => p.Step));
+        Assert.All(reports, p => Assert.True(p.PairsPerSecond > 0, $"step {p.Step}: {p.PairsPerSecond} img/s"));
+        Assert.All(reports, p => Assert.Equal(4, p.TotalSteps));
+    }
+
+    [Fact]
     public async Task Cancel_StopsAtStepBoundary_AndCheckpoints()
     {
         using var dir = new TempDirectory();
