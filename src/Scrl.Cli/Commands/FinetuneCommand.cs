@@ -81,7 +81,9 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         if (start >= options.MaxSteps) console.MarkupLineInterpolated($"{settings.Output} already holds all {options.MaxSteps} steps");
         trainer.Run(start, store, metrics, progress, cancellationToken);
         string checkpoint = Path.Combine(store.Directory, CheckpointStore.NameOf(options.MaxSteps) + ".ckpt");
-        console.MarkupLineInterpolated($"[green]done[/] at step {options.MaxSteps}; checkpoint {checkpoint}, metrics {Path.Combine(settings.Output, "metrics.jsonl")}");
+        console.MarkupLineInterpolated($"[green]done[/] at step {options.MaxSteps}; score it with scrl evaluate --model <checkpoint> --val <dataset root>");
+        console.WriteCopyable($"checkpoint  {Path.GetFullPath(checkpoint)}");
+        console.WriteCopyable($"metrics     {Path.GetFullPath(Path.Combine(settings.Output, "metrics.jsonl"))}");
         return 0;
     }
 

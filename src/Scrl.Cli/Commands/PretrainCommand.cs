@@ -34,8 +34,12 @@ public sealed class PretrainCommand : AsyncCommand<PretrainCommand.Settings>
         RunReport.Write(job.Layout);
 
         AnsiConsole.Markup(outcome.Completed ? "[green]done[/]" : "[yellow]stopped[/]");
-        AnsiConsole.MarkupLineInterpolated($" at step {outcome.Step}, loss {outcome.FinalLoss?.ToString("F4") ?? "n/a"}; checkpoint {outcome.LastCheckpoint}");
-        AnsiConsole.MarkupLineInterpolated($"metrics {job.Layout.Metrics}, TensorBoard {job.Layout.TensorBoard}, report {job.Layout.Report}");
+        AnsiConsole.MarkupLineInterpolated($" at step {outcome.Step}, loss {outcome.FinalLoss?.ToString("F4") ?? "n/a"}");
+        var console = AnsiConsole.Console;
+        console.WriteCopyable($"checkpoint   {Path.GetFullPath(outcome.LastCheckpoint)}");
+        console.WriteCopyable($"metrics      {Path.GetFullPath(job.Layout.Metrics)}");
+        console.WriteCopyable($"tensorboard  {Path.GetFullPath(job.Layout.TensorBoard)}");
+        console.WriteCopyable($"report       {Path.GetFullPath(job.Layout.Report)}");
         return outcome.Completed ? 0 : 130;
     }
 }
