@@ -3,6 +3,7 @@ using System.Globalization;
 using Scrl.Cli.Datasets;
 using Scrl.Core.Data.Datasets;
 using Scrl.Core.Data.Shards;
+using Scrl.Pipeline.Artifacts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -19,7 +20,7 @@ public sealed class DatasetInspectCommand(IAnsiConsole console) : AsyncCommand<D
     public sealed class Settings : StorageSettings
     {
         [CommandArgument(0, "<PATH>")]
-        [Description("A shard set's index.json, a folder holding one, a blob URL of a shard folder, or a dataset root (with --format).")]
+        [Description("A shard set's index.json, a folder holding one (or the --out folder of scrl shard), a blob URL of a shard folder, or a dataset root (with --format).")]
         public string Path { get; init; } = "";
 
         [CommandOption("-f|--format <FORMAT>")]
@@ -107,7 +108,27 @@ public sealed class DatasetInspectCommand(IAnsiConsole console) : AsyncCommand<D
         }
         string path = location.LocalFolder!;
         if (File.Exists(path) && System.IO.Path.GetFileName(path) == ShardFormat.IndexName) return new ShardFolder(System.IO.Path.GetDirectoryName(path)!);
-        return File.Exists(System.IO.Path.Combine(path, ShardFormat.IndexName)) ? new ShardFolder(path) : null;
+        if (File.Exists(System.IO.Path.Combine(path, ShardFormat.IndexName))) return new ShardFolder(path);
+        return StoredShardSets(path) switch
+        {
+            [] => null,
+            [var only] => new ShardFolder(only),
+            var several => throw new ArgumentException(
+                $"'{path}' holds {several.Count} shard sets; inspect one of them:\n" + string.Join("\n", several)),
+        };
+    }
+
+    // The folder that `scrl shard --out` wrote: each shard set is datasets/{hash}/shards/ in it.
+    private static List<string> StoredShardSets(string root)
+    {
+        string datasets = System.IO.Path.Combine(root, "datasets");
+        if (!Directory.Exists(datasets)) return [];
+        return [.. Directory.GetDirectories(datasets)
+                    .Select(System.IO.Path.GetFileName)
+                    .Where(name => ArtifactName.IsContentHash(name!))
+                    .Select(hash => System.IO.Path.Combine(root, ShardPublisher.ShardsPrefix("", hash!)))
+                    .Where(folder => File.Exists(System.IO.Path.Combine(folder, ShardFormat.IndexName)))
+                    .Order(StringComparer.Ordinal)];
     }
 
     private static string Cell(int value) => value.ToString(CultureInfo.InvariantCulture);

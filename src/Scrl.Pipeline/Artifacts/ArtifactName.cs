@@ -100,10 +100,13 @@ public static partial class ArtifactName
     }
 
     /// <summary>Dataset hashes are lowercase hex, 16 to 128 digits.</summary>
+    public static bool IsContentHash(string text) => ContentHashPattern().IsMatch(text);
+
+    /// <inheritdoc cref="IsContentHash"/>
     public static string ValidateContentHash(string contentHash)
     {
         ArgumentNullException.ThrowIfNull(contentHash);
-        if (!ContentHashPattern().IsMatch(contentHash))
+        if (!IsContentHash(contentHash))
             throw new ArgumentException($"Content hash '{contentHash}' must be 16-128 lowercase hex digits.", nameof(contentHash));
         return contentHash;
     }

@@ -33,6 +33,27 @@ public sealed class DatasetInspectCommandTests(GeneratedCoco coco) : IClassFixtu
     }
 
     [Fact]
+    public async Task Inspect_TheFolderShardWrote_InspectsItsShardSet_OrAsksWhichOfSeveral()
+    {
+        string store = coco.NewFolder();
+        var (shardCode, shardOutput) = await CliRunner.RunAsync("shard", "--source", coco.Root, "--out", store, "--shard-size", "48KB");
+        Assert.True(shardCode == 0, shardOutput);
+        string hash = Path.GetFileName(Assert.Single(Directory.GetDirectories(Path.Combine(store, "datasets"))));
+
+        var (code, output) = await CliRunner.RunAsync("dataset", "inspect", store);
+
+        Assert.True(code == 0, output);
+        Assert.Contains($"dataset hash {hash}", output);
+        Assert.Contains($"{coco.ReadTrain().Records.Count} images", output);
+
+        var (valCode, valOutput) = await CliRunner.RunAsync("shard", "--source", coco.Root, "--split", "val", "--out", store, "--shard-size", "48KB");
+        Assert.True(valCode == 0, valOutput);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => CliRunner.RunAsync("dataset", "inspect", store));
+        Assert.Contains("holds 2 shard sets", error.Message);
+        Assert.Contains(Path.Combine(store, "datasets", hash, "shards"), error.Message);
+    }
+
+    [Fact]
     public async Task Inspect_DatasetFolderWithBrokenBox_ListsTheProblem()
     {
         string root = coco.CopyRoot();
