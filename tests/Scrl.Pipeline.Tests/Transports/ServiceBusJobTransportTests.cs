@@ -74,7 +74,8 @@ public sealed class ServiceBusJobTransportTests : IAsyncLifetime
     [Fact]
     public async Task LockExpiry_RedeliversWithDeliveryCount2_AndTheStaleHolderLosesTheLock()
     {
-        await using ServiceBusJobTransport transport = NewQueue(TimeSpan.FromSeconds(1), out string queue);
+        // 2 s: short to wait out once, long enough that `second` still holds its lock at the end under load.
+        await using ServiceBusJobTransport transport = NewQueue(TimeSpan.FromSeconds(2), out string queue);
         await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
         IReceivedJob first = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
         IReceivedJob second = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;   // after the lock expired
@@ -91,7 +92,8 @@ public sealed class ServiceBusJobTransportTests : IAsyncLifetime
     [Fact]
     public async Task Abandon_RedeliversAtOnceWithHigherCount_AndADelayedAbandonWaitsForTheLock()
     {
-        await using ServiceBusJobTransport transport = NewQueue(TimeSpan.FromSeconds(2), out _);
+        // A 4 s lock: the "still hidden" check below must end well inside it on a loaded machine.
+        await using ServiceBusJobTransport transport = NewQueue(TimeSpan.FromSeconds(4), out _);
         await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
         IReceivedJob job = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
         await job.AbandonAsync(CancellationToken.None);

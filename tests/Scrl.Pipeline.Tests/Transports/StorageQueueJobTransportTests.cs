@@ -58,7 +58,7 @@ public sealed class StorageQueueJobTransportTests(AzuriteFixture azurite)
     [Fact]
     public async Task LockExpiry_RedeliversWithDequeueCount_AndTheStaleReceiverLosesTheLock()
     {
-        var (transport, _, _) = await NewQueueAsync(TimeSpan.FromSeconds(1));
+        var (transport, _, _) = await NewQueueAsync(TimeSpan.FromSeconds(2));   // `second` must still hold it at the end under load
         await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
         IReceivedJob first = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
         IReceivedJob second = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
@@ -78,7 +78,7 @@ public sealed class StorageQueueJobTransportTests(AzuriteFixture azurite)
         IReceivedJob again = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
         Assert.Equal(2, again.DeliveryCount);
 
-        await again.AbandonAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
+        await again.AbandonAsync(TimeSpan.FromSeconds(4), CancellationToken.None);   // 3 s of slack for the check below
         Assert.Null(await transport.ReceiveAsync(TimeSpan.FromMilliseconds(800), CancellationToken.None));
         IReceivedJob third = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
         Assert.Equal(3, third.DeliveryCount);
