@@ -99,10 +99,10 @@ public static partial class ArtifactName
         return stage;
     }
 
-    /// <summary>Dataset hashes are lowercase hex, 16 to 128 digits.</summary>
+    /// <summary>Whether <paramref name="text"/> is a dataset hash: lowercase hex, 16 to 128 digits.</summary>
     public static bool IsContentHash(string text) => ContentHashPattern().IsMatch(text);
 
-    /// <inheritdoc cref="IsContentHash"/>
+    /// <summary>Returns <paramref name="contentHash"/>, or throws when it is not a dataset hash (<see cref="IsContentHash"/>).</summary>
     public static string ValidateContentHash(string contentHash)
     {
         ArgumentNullException.ThrowIfNull(contentHash);
