@@ -142,6 +142,35 @@ public sealed class PretrainDataLoaderTests : IDisposable
         Assert.Equal(5, again.Count);
     }
 
+    /// <summary>
+    /// Cancelling while batches are in flight, at every point of the pipeline: a batch queued for the consumer but not
+    /// yet for the workers (the producer was cancelled between the two) once left the consumer waiting forever.
+    /// Each read must end, by cancellation, within the bound.
+    /// </summary>
+    [Fact]
+    public async Task ReadAsync_CancelledAtAnyPoint_AlwaysEnds()
+    {
+        var options = new PretrainDataLoaderOptions { BatchSize = 1, DecodeWorkers = 1, PrefetchBatches = 1 };
+        for (int round = 0; round < 300; round++)
+        {
+            var loader = PretrainDataLoader.Create(_source, options with { DecodeWorkers = 1 + round % 2 });
+            using var cts = new CancellationTokenSource();
+            int cancelAfter = 1 + round % 3;
+            Task read = Task.Run(async () =>
+            {
+                int seen = 0;
+                await foreach (var batch in loader.ReadAsync(LoaderPosition.Start, endEpoch: int.MaxValue, cts.Token))
+                {
+                    batch.Dispose();
+                    if (++seen == cancelAfter) cts.Cancel();
+                }
+            });
+            var ended = await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20)));
+            Assert.True(ended == read, $"round {round}: the read did not end after its cancellation");
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+        }
+    }
+
     [Fact]
     public void Create_FewerImagesThanOneBatch_Throws() =>
         Assert.Throws<ArgumentException>(() => PretrainDataLoader.Create(_source, new PretrainDataLoaderOptions { BatchSize = 11 }));

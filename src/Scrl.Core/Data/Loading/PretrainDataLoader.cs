@@ -99,7 +99,18 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
         {
             await foreach (var pending in ready.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
-                var batch = await pending.Result.Task.ConfigureAwait(false);
+                TBatch batch;
+                try
+                {
+                    // After a cancellation no worker may ever take this batch (the producer can be stopped between
+                    // queueing it here and for the workers, and workers stop), so wait for it only until then.
+                    batch = await pending.Result.Task.WaitAsync(stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    DisposeIfDecoded(pending);
+                    throw;
+                }
                 if (stop.IsCancellationRequested)
                 {
                     // Prefetched before the cancellation: not handed out, so ours to dispose.
@@ -199,6 +210,12 @@ public sealed class PretrainDataLoader<TBatch> where TBatch : IDisposable
         var labels = _source.HasLabels ? pending.Samples.Select(s => s.Label ?? throw new InvalidDataException($"{s.Name} has no label.")).ToArray() : null;
         return new ImageBatch(images, [.. pending.Samples.Select(s => s.Index)], labels, pending.Position);
     }
+
+    // A batch taken from the queue but never handed out: a worker may still finish it, and then it is ours to dispose.
+    private static void DisposeIfDecoded(PendingBatch pending) =>
+        pending.Result.Task.ContinueWith(done => done.Result.Dispose(), CancellationToken.None,
+                                         TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                                         TaskScheduler.Default);
 
     private static async Task IgnoreCancellation(Task task)
     {
