@@ -35,15 +35,13 @@ app.Configure(config =>
             case Scrl.Core.Configuration.ConfigException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
                  or Scrl.Core.Interop.CheckpointMismatchException or ArgumentException
                  or Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException:
-                Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                return 2;
+                return UserError(e.Message);
             case CommandParseException or CommandRuntimeException:   // the command line itself: unknown command or option, bad value
-                if (((CommandAppException)e).Pretty is { } pretty) Spectre.Console.AnsiConsole.Write(pretty);
-                else Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                if (((CommandAppException)e).Pretty is not { } pretty) return UserError(e.Message);
+                Spectre.Console.AnsiConsole.Write(pretty);
                 return 2;
             case Scrl.Core.Training.RunFolderConflictException conflict:
-                Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {conflict.Message} (-o <another folder>)");
-                return 2;
+                return UserError($"{conflict.Message} (-o <another folder>)");
             default:
                 Spectre.Console.AnsiConsole.WriteException(e);
                 return 1;
@@ -51,3 +49,9 @@ app.Configure(config =>
     });
 });
 return await app.RunAsync(args, cancel.Token);
+
+static int UserError(string message)
+{
+    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+    return 2;
+}

@@ -93,7 +93,7 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         string folder = split is null
             ? CocoLayout.ImageFolderOf(annotationFile)
               ?? throw new ArgumentException($"Cannot tell the image folder of '{annotationFile}' from its name; pass --train-split <folder name>.")
-            : Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(annotationFile)))!, split);
+            : Path.Combine(CocoLayout.RootOf(annotationFile)!, split);
         return Directory.Exists(folder)
             ? folder
             : throw new DirectoryNotFoundException($"COCO image folder '{folder}' does not exist (--train-split names a folder beside annotations/).");

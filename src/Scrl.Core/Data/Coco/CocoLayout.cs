@@ -22,9 +22,11 @@ public static class CocoLayout
     {
         string name = Path.GetFileNameWithoutExtension(annotationFile);
         string? split = AnnotationPrefixes.Where(p => name.StartsWith(p, StringComparison.Ordinal)).Select(p => name[p.Length..]).FirstOrDefault();
-        string? annotations = Path.GetDirectoryName(Path.GetFullPath(annotationFile));
-        return split is { Length: > 0 } && Path.GetDirectoryName(annotations) is { } root ? Path.Combine(root, split) : null;
+        return split is { Length: > 0 } && RootOf(annotationFile) is { } root ? Path.Combine(root, split) : null;
     }
+
+    /// <summary>The dataset root of an annotation file: the folder that holds its <c>annotations/</c>; null at a file-system root.</summary>
+    public static string? RootOf(string annotationFile) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(annotationFile)));
 
     private static readonly string[] AnnotationPrefixes = ["instances_", "person_keypoints_"];
 
