@@ -5,7 +5,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
 /// <summary>
-/// Sets VER_FLG_WEAK on the GLIBCXX_3.4.32 entry of an ELF64 SHT_GNU_verneed section, in place.
+/// Sets VER_FLG_WEAK on the GLIBCXX_3.4.32 entry of an ELF64 SHT_GNU_verneed section of a library copied into a build's output.
 /// </summary>
 public sealed class MarkGlibcxxNeedWeak : Task
 {
@@ -25,7 +25,12 @@ public sealed class MarkGlibcxxNeedWeak : Task
             switch (Patch(bytes))
             {
                 case PatchResult.Patched:
-                    File.WriteAllBytes(path, bytes);
+                    // A new file (same mode) renamed over the old: the output's copy may be a hard link into the
+                    // package cache, which a write through the path would patch too.
+                    var patched = path + ".patched";
+                    File.Copy(path, patched, overwrite: true);
+                    File.WriteAllBytes(patched, bytes);
+                    File.Replace(patched, path, null);
                     Log.LogMessage(MessageImportance.Low, "Marked {0} weak in {1}", Needed, path);
                     break;
                 case PatchResult.NotElf64:
