@@ -8,7 +8,7 @@ namespace Scrl.Core.Tests.Support;
 /// </summary>
 public static class PythonOracle
 {
-    private const string InstallHint = "install the oracle with: apt-get install python3-torch python3-torchvision python3-numpy " +
+    private const string InstallHint = "install the oracle with: apt-get install python3-torch python3-torchvision python3-numpy libopenblas0 " +
                                        "(or point SCRL_PYTHON at a python with torch and torchvision)";
 
     /// <summary>SCRL_PYTHON if set, else the system python that Debian's python3-torch installs into.</summary>

@@ -10,6 +10,9 @@ public class FasterRcnnParityTests(FasterRcnnParityFixture fixture) : IClassFixt
 {
     private const double BoxTolerancePx = 1e-3;
 
+    /// <summary>Objectness gap (sigmoid, ~17 float ulps at 0.5) under which two ranks are a tie.</summary>
+    private const double TieTolerance = 1e-6;
+
     [Fact]
     public void Eval_TransformAndAnchors_MatchTorchvision()
     {
@@ -42,7 +45,7 @@ public class FasterRcnnParityTests(FasterRcnnParityFixture fixture) : IClassFixt
         for (int i = 0; i < 2; i++)
         {
             Assert.Equal(1000, proposals[i].shape[0]);
-            Golden.AssertClose(g[$"proposals.{i}"], proposals[i], rtol: 0, atol: BoxTolerancePx, what: $"proposals of image {i}");
+            AssertProposalsMatch(g[$"proposals.{i}"], proposals[i], g[$"proposal_scores.{i}"], $"proposals of image {i}");
             Assert.Equal(50, detections[i].Boxes.shape[0]);
             Assert.Equal(g[$"labels.{i}"].data<long>().ToArray(), detections[i].Labels.data<long>().ToArray());
             Golden.AssertClose(g[$"boxes.{i}"], detections[i].Boxes, rtol: 0, atol: BoxTolerancePx, what: $"boxes of image {i}");
@@ -75,5 +78,26 @@ public class FasterRcnnParityTests(FasterRcnnParityFixture fixture) : IClassFixt
         Golden.AssertClose(g["loss.loss_rpn_box_reg"], losses.RpnBoxReg.reshape(1), rtol: 1e-3, atol: 0, what: "loss_rpn_box_reg");
         Golden.AssertClose(g["loss.loss_classifier"], losses.Classifier.reshape(1), rtol: 1e-4, atol: 0, what: "loss_classifier");
         Golden.AssertClose(g["loss.loss_box_reg"], losses.BoxReg.reshape(1), rtol: 1e-3, atol: 0, what: "loss_box_reg");
+    }
+
+    /// <summary>
+    /// Row by row, except where torchvision's own ranking ties: libtorch builds and CPUs round near-equal
+    /// objectness differently (2e-7 apart, twice in one image on an AVX2 CPU) and may keep either box.
+    /// </summary>
+    /// <param name="rankedScores">torchvision's objectness of each kept proposal, plus the first one cut.</param>
+    private static void AssertProposalsMatch(Tensor expected, Tensor actual, Tensor rankedScores, string what)
+    {
+        Assert.Equal(expected.shape[0] + 1, rankedScores.shape[0]);
+        var rowError = (expected - actual).abs().amax(1).data<float>().ToArray();
+        var scores = rankedScores.data<float>().ToArray();
+        for (int r = 0; r < rowError.Length; r++)
+        {
+            if (rowError[r] <= BoxTolerancePx) continue;
+            double gap = Math.Abs(scores[r] - scores[r + 1]);
+            if (r > 0) gap = Math.Min(gap, Math.Abs(scores[r] - scores[r - 1]));
+            Assert.True(gap < TieTolerance,
+                $"{what}: row {r} is [{string.Join(", ", actual[r].data<float>().ToArray())}] where torchvision has " +
+                $"[{string.Join(", ", expected[r].data<float>().ToArray())}], and its objectness {scores[r]} ties with no neighbour (nearest {gap:G3})");
+        }
     }
 }

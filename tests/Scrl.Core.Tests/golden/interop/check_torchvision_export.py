@@ -2,6 +2,7 @@
 
 usage: check_torchvision_export.py EXPORT.pth INPUT.pt OUT.pt
 Writes OUT.pt = {"features": GAP(C5) of INPUT["input"], "state.<key>": every tensor PyTorch loaded}.
+Features are computed in float64, so the comparison checks the weights' mapping, not how a BLAS rounds.
 """
 import sys
 
@@ -15,10 +16,8 @@ model.fc = torch.nn.Identity()  # the export is a trunk: fc.* must be the only t
 model.load_state_dict(torch.load(export_path, map_location="cpu"), strict=True)
 model.eval()
 
+out = {"state." + k: v.clone() for k, v in model.state_dict().items()}
 x = torch.load(input_path)["input"]
 with torch.no_grad():
-    features = model(x)
-
-out = {"features": features}
-out.update({"state." + k: v for k, v in model.state_dict().items()})
+    out["features"] = model.double()(x.double())
 torch.save(out, out_path)

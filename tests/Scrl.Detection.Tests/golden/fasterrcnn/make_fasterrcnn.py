@@ -3,7 +3,8 @@
   keys OUT.txt       state-dict keys and shapes ("name d0,d1,..." per line), BatchNorm and FrozenBatchNorm bodies;
                      committed as state_dict_keys.txt.
   parity OUT.pt      run at test time (nothing big is committed): eval outputs for two images, the anchors,
-                     proposals and transformed sizes, plus train-mode losses with sampling made deterministic
+                     proposals with their objectness (one rank past the cut, to tell ties), transformed
+                     sizes, plus train-mode losses with sampling made deterministic
                      (quotas larger than the candidate sets, so every anchor/proposal is taken).
 Weights come from hashed_init.py (same values as Scrl.Core.Tests/Support/HashedInit.cs).
 Run with Debian's PyTorch 1.13 / torchvision 0.14: /usr/bin/python3 make_fasterrcnn.py parity /tmp/x.pt
@@ -15,6 +16,7 @@ import torch
 from torchvision.models.detection import fasterrcnn_resnet50_fpn
 from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
 from torchvision.models.detection.faster_rcnn import FasterRCNN
+from torchvision.models.detection.rpn import concat_box_prediction_layers
 from torchvision.models import resnet50
 from torchvision.ops import misc as misc_nn_ops
 
@@ -61,6 +63,21 @@ def build():
     return model
 
 
+def ranked_objectness(rpn, tx, features):
+    """Scores of the RPN's kept proposals, in order, plus the first one its post-NMS cut drops."""
+    levels = list(features.values())
+    objectness, deltas = rpn.head(levels)
+    anchors = rpn.anchor_generator(tx, levels)
+    per_level = [o[0].numel() for o in objectness]
+    objectness, deltas = concat_box_prediction_layers(objectness, deltas)
+    proposals = rpn.box_coder.decode(deltas, anchors).view(len(anchors), -1, 4)
+    rpn._post_nms_top_n["testing"] += 1
+    try:
+        return rpn.filter_proposals(proposals, objectness, tx.image_sizes, per_level)[1]
+    finally:
+        rpn._post_nms_top_n["testing"] -= 1
+
+
 def write_parity(path):
     model = build()
     images = [image("image0", 240, 320), image("image1", 200, 300)]
@@ -72,6 +89,7 @@ def write_parity(path):
         features = model.backbone(tx.tensors)
         anchors = model.rpn.anchor_generator(tx, list(features.values()))
         proposals, _ = model.rpn(tx, features)
+        objectness = ranked_objectness(model.rpn, tx, features)
         detections = model(images)
     out["batch"] = tx.tensors
     out["image_sizes"] = torch.tensor(tx.image_sizes)
@@ -80,6 +98,7 @@ def write_parity(path):
     out["anchors.0"] = anchors[0]
     for i, (p, d) in enumerate(zip(proposals, detections)):
         out[f"proposals.{i}"] = p
+        out[f"proposal_scores.{i}"] = objectness[i]
         out[f"boxes.{i}"] = d["boxes"]
         out[f"scores.{i}"] = d["scores"]
         out[f"labels.{i}"] = d["labels"]
