@@ -80,12 +80,13 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
             console.MarkupLineInterpolated($"{dataset.Description}, {dataset.Records.Count} images; {Environment.ProcessorCount} cores visible, torch threads {get_num_threads()}. Shared machines give noisy numbers.");
             var write = await BenchWriteAsync(dataset, work, settings.Rounds, cancellationToken);
             var table = new Table().AddColumns("measure", "value", "target");
-            table.AddRow("shard write (ShardWriter -> local folder, fsync per shard)", $"{write.Shard.Mbps:F0} MB/s, {write.Shard.CpuSeconds:F2} CPU s ({ByteSize.Format(write.Bytes)})", "");
+            table.AddRow("shard write through the page cache (scrl shard --no-sync)", $"{write.Cached.Mbps:F0} MB/s, {write.Cached.CpuSeconds:F2} CPU s ({ByteSize.Format(write.Bytes)})", "");
+            table.AddRow("shard write, each shard on disk before its rename (default)", $"{write.Synced.Mbps:F0} MB/s, {write.Synced.CpuSeconds:F2} CPU s", "");
             table.AddRow("ShardWriter into a discarding sink (publish's hash pass)", $"{write.Hash.Mbps:F0} MB/s, {write.Hash.CpuSeconds:F2} CPU s", "");
             table.AddRow("tar -cf on the same images", $"{write.Tar:F0} MB/s", "");
             table.AddRow("tar -cf, then fsync of the archive", $"{write.TarSynced:F0} MB/s", "");
-            table.AddRow("shard write / tar", Verdict(write.Shard.Mbps / write.Tar, 0.8), ">= 0.8x");
-            table.AddRow("shard write / tar (both durable)", Verdict(write.Shard.Mbps / write.TarSynced, 0.8), "");
+            table.AddRow("shard write / tar, both through the page cache", Verdict(write.Cached.Mbps / write.Tar, 0.8), ">= 0.8x");
+            table.AddRow("shard write / tar, both on disk", Verdict(write.Synced.Mbps / write.TarSynced, 0.8), ">= 0.8x");
             if (settings.WriteOnly)
             {
                 Write(table, write.Bytes);
@@ -125,7 +126,7 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
                                "fsync) dominate. Pass --source <dataset root> of a few hundred MB.[/]");
         else if (DirtyPageAllowance.Read() is { } allowance && shardBytes < allowance)
             console.MarkupLine($"[yellow]tar's archive fits in the {ByteSize.Format(allowance)} of unwritten data the kernel lets a writer leave in memory " +
-                               "before it holds the writer to the disk's pace: tar's figure is memory speed, the shards' the disk's. Larger sets compare disk with disk.[/]");
+                               "before it holds the writer to the disk's pace: the page-cache rows are memory speed, the on-disk rows the disk's. Larger sets compare disk with disk.[/]");
     }
 
     private static ImageDataset Generated(int images, CancellationToken ct)
@@ -137,8 +138,8 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
 
     /// <summary>
     /// Alternates ShardWriter and <c>tar -cf</c> over the same images, after one warm-up read; returns the medians of each.
-    /// ShardWriter fsyncs each shard before publishing it (a crash must not leave a torn shard under its final name), and
-    /// tar does not, so tar is timed both alone and followed by an fsync of its archive.
+    /// ShardWriter writes each round twice: through the page cache, as tar does, and with every shard on disk before its
+    /// rename (the default of <c>scrl shard</c>), which is compared with tar followed by an fsync of its archive.
     /// </summary>
     private static async Task<WriteBench> BenchWriteAsync(ImageDataset dataset, string work, int rounds, CancellationToken ct)
     {
@@ -146,7 +147,8 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
         string list = Path.Combine(work, "files.txt");
         await File.WriteAllLinesAsync(list, dataset.Records.Select(r => r.ImagePath), ct);
         var options = new ShardWriterOptions { TargetShardBytes = 64L << 20 };
-        var shard = new List<Pass>();
+        var cached = new List<Pass>();
+        var synced = new List<Pass>();
         var hash = new List<Pass>();
         var tar = new List<double>();
         var tarSynced = new List<double>();
@@ -155,7 +157,9 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
         {
             string folder = Path.Combine(work, "shards");
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            shard.Add(await Pass.TimeAsync(async () => bytes = (await ShardWriter.WriteAsync(dataset, new ShardFolder(folder), options, null, ct)).TotalBytes));
+            cached.Add(await Pass.TimeAsync(async () => bytes = (await ShardWriter.WriteAsync(dataset, new ShardFolder(folder, syncToDisk: false), options, null, ct)).TotalBytes));
+            Directory.Delete(folder, recursive: true);
+            synced.Add(await Pass.TimeAsync(async () => (await ShardWriter.WriteAsync(dataset, new ShardFolder(folder), options, null, ct)).TotalBytes));
             hash.Add(await Pass.TimeAsync(async () => (await ShardWriter.WriteAsync(dataset, new DiscardingShardSink(), options, null, ct)).TotalBytes));
 
             string archive = Path.Combine(work, "images.tar");
@@ -172,10 +176,10 @@ public sealed class BenchDataCommand(IAnsiConsole console) : AsyncCommand<BenchD
             tarSynced.Add(archiveBytes / 1e6 / clock.Elapsed.TotalSeconds);
             File.Delete(archive);
         }
-        return new WriteBench(Pass.Median(shard), Pass.Median(hash), Median(tar), Median(tarSynced), bytes);
+        return new WriteBench(Pass.Median(cached), Pass.Median(synced), Pass.Median(hash), Median(tar), Median(tarSynced), bytes);
     }
 
-    private sealed record WriteBench(Pass Shard, Pass Hash, double Tar, double TarSynced, long Bytes);
+    private sealed record WriteBench(Pass Cached, Pass Synced, Pass Hash, double Tar, double TarSynced, long Bytes);
 
     /// <summary>One timed write: its throughput, and the CPU time the whole process spent meanwhile (all threads).</summary>
     private sealed record Pass(double Mbps, double CpuSeconds)

@@ -93,15 +93,15 @@ public static class ShardPublisher
         return new PublishedShards(written, folder, Reused: false);
     }
 
-    // Shards and index go through ShardFolder (atomic files, flushed to disk as they are written) into the staging
-    // folder, which is deleted unless it moved into place.
+    // Shards and index go through ShardFolder (atomic files, on the disk before their rename unless SyncToDisk is off)
+    // into the staging folder, which is deleted unless it moved into place.
     private static async Task<PublishedShards> PublishInOnePassAsync(ImageDataset dataset, LocalFolderArtifactStore store, string location, string root,
                                                                      ShardWriterOptions options, IProgress<ShardPublishProgress>? progress, CancellationToken ct)
     {
         string staging = store.CreateStagingFolder();
         try
         {
-            var written = await ShardWriter.WriteAsync(dataset, new ShardFolder(staging), options, Forward(progress, ShardPublishPhase.Writing), ct).ConfigureAwait(false);
+            var written = await ShardWriter.WriteAsync(dataset, new ShardFolder(staging, options.SyncToDisk), options, Forward(progress, ShardPublishPhase.Writing), ct).ConfigureAwait(false);
             var folder = new ArtifactShardFolder(store, location, ShardsPrefix(root, written.DatasetHash));
             if (await FindIdenticalAsync(folder, written, ct).ConfigureAwait(false) is { } stored) return stored;
             store.MoveIntoPlace(staging, folder.Prefix);

@@ -29,8 +29,13 @@ public static class AtomicFile
     }
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="writeAsync"/>; on any failure or cancellation the target is untouched.</summary>
+    /// <param name="syncToDisk">
+    /// True: the file is on the device before it takes the name, so it survives a power loss too. False: it goes through
+    /// the page cache, as <c>cp</c> and <c>tar</c> write, and the kernel writes it back later; the rename is still atomic
+    /// for every reader and against a crash of the process.
+    /// </param>
     public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> writeAsync,
-                                        CancellationToken cancellationToken = default)
+                                        CancellationToken cancellationToken = default, bool syncToDisk = true)
     {
         ArgumentNullException.ThrowIfNull(writeAsync);
         string temp = TempPathFor(path);
@@ -38,12 +43,13 @@ public static class AtomicFile
         {
             // Large files (shards) go straight to the device where the file system allows it (DirectFileStream), and
             // otherwise start reaching the disk while still being written (WritebackFileStream).
-            await using (var stream = (Stream?)DirectFileStream.TryCreateNew(temp)
-                                      ?? new WritebackFileStream(File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
+            await using (var stream = !syncToDisk ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous)
+                                      : (Stream?)DirectFileStream.TryCreateNew(temp)
+                                        ?? new WritebackFileStream(File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
             {
                 await writeAsync(stream, cancellationToken).ConfigureAwait(false);
                 if (stream is DirectFileStream direct) direct.FlushToDisk();
-                else await ((WritebackFileStream)stream).FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
+                else if (stream is WritebackFileStream writeback) await writeback.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
             }
             cancellationToken.ThrowIfCancellationRequested();
             File.Move(temp, path, overwrite: true);

@@ -33,6 +33,24 @@ public sealed class ShardCommandTests(GeneratedCoco coco) : IClassFixture<Genera
     }
 
     [Fact]
+    public async Task Shard_NoSync_WritesTheSameShards()
+    {
+        string synced = coco.NewFolder(), cached = coco.NewFolder();
+
+        var (code, output) = await CliRunner.RunAsync("shard", "--source", coco.Root, "--out", synced, "--shard-size", "48KB");
+        Assert.True(code == 0, output);
+        (code, output) = await CliRunner.RunAsync("shard", "--source", coco.Root, "--out", cached, "--shard-size", "48KB", "--no-sync");
+        Assert.True(code == 0, output);
+
+        string set = Path.GetRelativePath(synced, Assert.Single(Directory.GetDirectories(Path.Combine(synced, "datasets"))));
+        var files = Directory.GetFiles(Path.Combine(synced, set, "shards")).Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(files, Directory.GetFiles(Path.Combine(cached, set, "shards")).Select(Path.GetFileName).Order().ToArray());
+        foreach (string name in files.Select(f => f!))
+            Assert.True(File.ReadAllBytes(Path.Combine(synced, set, "shards", name)).AsSpan()
+                            .SequenceEqual(File.ReadAllBytes(Path.Combine(cached, set, "shards", name))), $"{name} differs");
+    }
+
+    [Fact]
     public async Task Shard_SkipBad_DropsTheCorruptImageAndReportsIt()
     {
         string root = coco.CopyRoot();

@@ -6,8 +6,10 @@ namespace Scrl.Core.Data.Shards;
 public sealed class ShardFolder : IShardSink, IShardSource
 {
     /// <summary>Uses <paramref name="path"/>, creating it when needed.</summary>
-    public ShardFolder(string path)
+    /// <param name="syncToDisk">Whether each shard is on the device before it takes its name (<see cref="AtomicFile.WriteAsync"/>).</param>
+    public ShardFolder(string path, bool syncToDisk = true)
     {
+        SyncToDisk = syncToDisk;
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(Path);
@@ -15,11 +17,13 @@ public sealed class ShardFolder : IShardSink, IShardSource
 
     public string Path { get; }
 
+    public bool SyncToDisk { get; }
+
     /// <summary>The full path of file <paramref name="name"/>.</summary>
     public string PathOf(string name) => System.IO.Path.Combine(Path, CheckName(name));
 
     public Task WriteAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default) =>
-        AtomicFile.WriteAsync(PathOf(name), write, cancellationToken);
+        AtomicFile.WriteAsync(PathOf(name), write, cancellationToken, SyncToDisk);
 
     public Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken = default)
     {

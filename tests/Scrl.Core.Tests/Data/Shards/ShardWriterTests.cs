@@ -33,12 +33,13 @@ public sealed class ShardWriterTests(SyntheticShardFixture fixture) : IClassFixt
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]   // the default on two cores
-    public async Task WriteAsync_ShardsSideBySide_SameBytesAsOneAtATime(int writers)
+    [InlineData(2, true)]
+    [InlineData(3, true)]   // the default on two cores
+    [InlineData(3, false)]  // through the page cache
+    public async Task WriteAsync_ShardsSideBySide_SameBytesAsOneAtATime(int writers, bool syncToDisk)
     {
         var one = new ShardFolder(fixture.NewFolder());
-        var two = new ShardFolder(fixture.NewFolder());
+        var two = new ShardFolder(fixture.NewFolder(), syncToDisk);
 
         const long target = SmallShardBytes / 2;   // more shards than writers
         var serial = await ShardWriter.WriteAsync(fixture.Dataset, one, new ShardWriterOptions { TargetShardBytes = target, Parallelism = 1 });
