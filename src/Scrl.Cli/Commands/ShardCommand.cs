@@ -57,7 +57,7 @@ public sealed class ShardCommand(IAnsiConsole console) : AsyncCommand<ShardComma
 
         [CommandOption("--no-sync")]
         [Description("Local --out: write shards through the page cache, as tar does, instead of onto the disk before each takes its name. " +
-                     "Faster on slow disks; after a power loss a shard may fail its sha256 check when read (shard again).")]
+                     "Faster on slow disks; after a power loss a shard may not match its index ('scrl dataset inspect' checks; shard again).")]
         public bool NoSync { get; init; }
 
         [CommandOption("--cache <DIR>")]

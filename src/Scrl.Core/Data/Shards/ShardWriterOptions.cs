@@ -30,8 +30,8 @@ public sealed record ShardWriterOptions
     /// Where shards go to a local folder: true puts each shard on the device before it takes its name, so a set with
     /// an index survives a power loss whole. False writes through the page cache, as <c>tar</c> and <c>cp</c> do, and
     /// the kernel writes the shards back later: on a disk slower than memory that is 2-3x faster, and a power loss soon
-    /// after can leave a shard that fails its sha256 when read (shard again; the bytes come out the same). Blob uploads
-    /// are committed by the service either way.
+    /// after can leave a shard that no longer matches its index (<c>scrl dataset inspect</c> checks every shard's size
+    /// and sha256; shard again and the same bytes come out). Blob uploads are committed by the service either way.
     /// </summary>
     public bool SyncToDisk { get; init; } = true;
 
