@@ -3,7 +3,7 @@ namespace Scrl.Core.IO;
 /// <summary>
 /// Writes a file so that readers see either the old content or the complete new content, never a torn
 /// one: the bytes go to a temporary file in the same folder (same file system, so the rename is atomic),
-/// are flushed to disk, and the temporary file then replaces the target.
+/// are flushed to disk (shards may opt out), and the temporary file then replaces the target.
 /// </summary>
 public static class AtomicFile
 {
@@ -41,11 +41,7 @@ public static class AtomicFile
         string temp = TempPathFor(path);
         try
         {
-            // Large files (shards) go straight to the device where the file system allows it (DirectFileStream), and
-            // otherwise start reaching the disk while still being written (WritebackFileStream).
-            await using (var stream = !syncToDisk ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous)
-                                      : (Stream?)DirectFileStream.TryCreateNew(temp)
-                                        ?? new WritebackFileStream(File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
+            await using (var stream = CreateTemp(temp, syncToDisk))
             {
                 await writeAsync(stream, cancellationToken).ConfigureAwait(false);
                 if (stream is DirectFileStream direct) direct.FlushToDisk();
@@ -59,6 +55,15 @@ public static class AtomicFile
             File.Delete(temp);
             throw;
         }
+    }
+
+    // Synced large files (shards) go straight to the device where the file system allows it (DirectFileStream), and
+    // otherwise start reaching the disk while still being written (WritebackFileStream).
+    private static Stream CreateTemp(string temp, bool syncToDisk)
+    {
+        if (!syncToDisk) return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+        return (Stream?)DirectFileStream.TryCreateNew(temp)
+               ?? new WritebackFileStream(File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous));
     }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>

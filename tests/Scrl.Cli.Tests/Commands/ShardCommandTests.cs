@@ -42,13 +42,15 @@ public sealed class ShardCommandTests(GeneratedCoco coco) : IClassFixture<Genera
         (code, output) = await CliRunner.RunAsync("shard", "--source", coco.Root, "--out", cached, "--shard-size", "48KB", "--no-sync");
         Assert.True(code == 0, output);
 
-        string set = Path.GetRelativePath(synced, Assert.Single(Directory.GetDirectories(Path.Combine(synced, "datasets"))));
-        var files = Directory.GetFiles(Path.Combine(synced, set, "shards")).Select(Path.GetFileName).Order().ToArray();
-        Assert.Equal(files, Directory.GetFiles(Path.Combine(cached, set, "shards")).Select(Path.GetFileName).Order().ToArray());
-        foreach (string name in files.Select(f => f!))
-            Assert.True(File.ReadAllBytes(Path.Combine(synced, set, "shards", name)).AsSpan()
-                            .SequenceEqual(File.ReadAllBytes(Path.Combine(cached, set, "shards", name))), $"{name} differs");
+        string one = ShardsIn(synced), two = ShardsIn(cached);
+        Assert.Equal(Path.GetRelativePath(synced, one), Path.GetRelativePath(cached, two));   // the same dataset hash
+        var names = Directory.GetFiles(one).Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(names, Directory.GetFiles(two).Select(Path.GetFileName).Order().ToArray());
+        foreach (string name in names.Select(n => n!))
+            Assert.True(File.ReadAllBytes(Path.Combine(one, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(two, name))), $"{name} differs");
     }
+
+    private static string ShardsIn(string store) => Path.Combine(Assert.Single(Directory.GetDirectories(Path.Combine(store, "datasets"))), "shards");
 
     [Fact]
     public async Task Shard_SkipBad_DropsTheCorruptImageAndReportsIt()
