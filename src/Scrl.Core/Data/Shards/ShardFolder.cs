@@ -9,14 +9,15 @@ public sealed class ShardFolder : IShardSink, IShardSource
     /// <param name="syncToDisk">Whether each shard is on the device before it takes its name (<see cref="AtomicFile.WriteAsync"/>).</param>
     public ShardFolder(string path, bool syncToDisk = true)
     {
-        SyncToDisk = syncToDisk;
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        SyncToDisk = syncToDisk;
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
 
+    /// <summary>Whether each shard is on the device before it takes its name.</summary>
     public bool SyncToDisk { get; }
 
     /// <summary>The full path of file <paramref name="name"/>.</summary>

@@ -63,8 +63,9 @@ def build():
     return model
 
 
-def ranked_objectness(rpn, tx, features):
-    """Scores of the RPN's kept proposals, in order, plus the first one its post-NMS cut drops."""
+def ranked_objectness(rpn, tx, features, proposals_kept):
+    """Scores of the RPN's kept proposals, in order, plus the first one its post-NMS cut drops. The boxes they rank
+    must be the RPN's own proposals, so the scores belong to the rows the test compares."""
     levels = list(features.values())
     objectness, deltas = rpn.head(levels)
     anchors = rpn.anchor_generator(tx, levels)
@@ -73,9 +74,12 @@ def ranked_objectness(rpn, tx, features):
     proposals = rpn.box_coder.decode(deltas, anchors).view(len(anchors), -1, 4)
     rpn._post_nms_top_n["testing"] += 1
     try:
-        return rpn.filter_proposals(proposals, objectness, tx.image_sizes, per_level)[1]
+        boxes, scores = rpn.filter_proposals(proposals, objectness, tx.image_sizes, per_level)
     finally:
         rpn._post_nms_top_n["testing"] -= 1
+    for b, kept in zip(boxes, proposals_kept):
+        assert torch.equal(b[:len(kept)], kept), "ranked_objectness no longer replicates torchvision's RPN"
+    return scores
 
 
 def write_parity(path):
@@ -89,7 +93,7 @@ def write_parity(path):
         features = model.backbone(tx.tensors)
         anchors = model.rpn.anchor_generator(tx, list(features.values()))
         proposals, _ = model.rpn(tx, features)
-        objectness = ranked_objectness(model.rpn, tx, features)
+        objectness = ranked_objectness(model.rpn, tx, features, proposals)
         detections = model(images)
     out["batch"] = tx.tensors
     out["image_sizes"] = torch.tensor(tx.image_sizes)
