@@ -19,14 +19,14 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     public static readonly IReadOnlyList<string> FeatureNames = ["0", "1", "2", "3"];
 
     // Field names are the state-dict keys: never rename.
-    private readonly nn.Module<Tensor, Tensor> conv1;
+    private readonly Conv2d conv1;
     private readonly nn.Module<Tensor, Tensor> bn1;
     private readonly nn.Module<Tensor, Tensor> relu;
     private readonly nn.Module<Tensor, Tensor> maxpool;
-    private readonly nn.Module<Tensor, Tensor> layer1;
-    private readonly nn.Module<Tensor, Tensor> layer2;
-    private readonly nn.Module<Tensor, Tensor> layer3;
-    private readonly nn.Module<Tensor, Tensor> layer4;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
 
     /// <param name="variant">Depth.</param>
     /// <param name="normLayer">Builds each normalisation layer from its channel count (torchvision's norm_layer):
@@ -34,20 +34,29 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     public ResNetBackbone(ResNetVariant variant, Func<int, nn.Module<Tensor, Tensor>>? normLayer = null) : base(nameof(ResNetBackbone))
     {
         Variant = variant;
-        // Only the children are kept; disposing the parent ResNet would dispose them too, so drop just fc.
-        var full = CreateTorchvisionResNet(variant, normLayer);
-        var children = full.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
-        children["fc"].Dispose();
-        conv1 = children["conv1"];
-        bn1 = children["bn1"];
-        relu = children["relu"];
-        maxpool = children["maxpool"];
-        layer1 = children["layer1"];
-        layer2 = children["layer2"];
-        layer3 = children["layer3"];
-        layer4 = children["layer4"];
+        Func<long, nn.Module<Tensor, Tensor>> norm = normLayer is null ? c => nn.BatchNorm2d(c) : c => normLayer((int)c);
+        var (blocksPerLayer, bottleneck) = Depth(variant);
+        conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        bn1 = norm(64);
+        relu = nn.ReLU(inplace: true);
+        maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
+        long inChannels = 64;
+        var layers = new Sequential[4];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            long planes = 64L << i, stride = i == 0 ? 1 : 2;
+            layers[i] = nn.Sequential();
+            for (int b = 0; b < blocksPerLayer[i]; b++)
+            {
+                layers[i].append(bottleneck
+                    ? new Bottleneck(inChannels, planes, b == 0 ? stride : 1, norm)
+                    : new BasicBlock(inChannels, planes, b == 0 ? stride : 1, norm));
+                inChannels = planes * (bottleneck ? Bottleneck.Expansion : BasicBlock.Expansion);
+            }
+        }
+        (layer1, layer2, layer3, layer4) = (layers[0], layers[1], layers[2], layers[3]);
 
-        long expansion = variant is ResNetVariant.ResNet18 or ResNetVariant.ResNet34 ? 1 : 4;
+        long expansion = bottleneck ? Bottleneck.Expansion : BasicBlock.Expansion;
         OutputChannels = 512 * expansion;
         OutputShapes = new Dictionary<string, FeatureShape>
         {
@@ -57,6 +66,7 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
             [FeatureNames[3]] = new(512 * expansion, 32),
         };
         RegisterComponents();
+        InitializeAsTorchvision();
     }
 
     public ResNetVariant Variant { get; }
@@ -141,12 +151,29 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
         return x;
     }
 
-    private static TorchSharp.Modules.ResNet CreateTorchvisionResNet(ResNetVariant variant, Func<int, nn.Module<Tensor, Tensor>>? normLayer) => variant switch
+    private static (int[] BlocksPerLayer, bool Bottleneck) Depth(ResNetVariant variant) => variant switch
     {
-        ResNetVariant.ResNet18 => torchvision.models.resnet18(norm_layer: normLayer),
-        ResNetVariant.ResNet34 => torchvision.models.resnet34(norm_layer: normLayer),
-        ResNetVariant.ResNet50 => torchvision.models.resnet50(norm_layer: normLayer),
-        ResNetVariant.ResNet101 => torchvision.models.resnet101(norm_layer: normLayer),
+        ResNetVariant.ResNet18 => ([2, 2, 2, 2], false),
+        ResNetVariant.ResNet34 => ([3, 4, 6, 3], false),
+        ResNetVariant.ResNet50 => ([3, 4, 6, 3], true),
+        ResNetVariant.ResNet101 => ([3, 4, 23, 3], true),
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown ResNet variant"),
     };
+
+    /// <summary>torchvision's ResNet init (zero_init_residual=False): every convolution kaiming_normal_ with fan_out
+    /// and ReLU gain; norm layers keep their own initialisation (BatchNorm's and GroupNorm's weight 1, bias 0).</summary>
+    private void InitializeAsTorchvision()
+    {
+        using var noGrad = no_grad();
+        foreach (var (_, module) in named_modules())
+        {
+            var weight = module switch
+            {
+                Conv2d conv => conv.weight,
+                PointwiseConv2d pointwise => pointwise.Weight,
+                _ => null,
+            };
+            if (weight is not null) nn.init.kaiming_normal_(weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Scrl.Core.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -32,8 +33,8 @@ public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, 
         layer_blocks = new ModuleList<Sequential>();
         foreach (long c in inChannels)
         {
-            inner_blocks.Add(nn.Sequential(Conv(c, outChannels, 1, 0)));
-            layer_blocks.Add(nn.Sequential(Conv(outChannels, outChannels, 3, 1)));
+            inner_blocks.Add(nn.Sequential(Lateral(c, outChannels)));
+            layer_blocks.Add(nn.Sequential(Output(outChannels)));
         }
         _addPoolLevel = addPoolLevel;
         RegisterComponents();
@@ -64,13 +65,25 @@ public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, 
         return output;
     }
 
-    /// <summary>Conv with bias, initialised as torchvision's FPN does (kaiming_uniform a=1, bias 0).</summary>
-    private static Conv2d Conv(long inChannels, long outChannels, long kernel, long padding)
+    // Both initialised as torchvision's FPN initialises its convolutions: kaiming_uniform a=1, bias 0.
+    private static PointwiseConv2d Lateral(long inChannels, long outChannels)
     {
-        var conv = nn.Conv2d(inChannels, outChannels, kernel, padding: padding);
-        using var noGrad = no_grad();
-        nn.init.kaiming_uniform_(conv.weight, a: 1);
-        nn.init.zeros_(conv.bias);
+        var conv = new PointwiseConv2d(inChannels, outChannels, hasBias: true);
+        Initialize(conv.Weight, conv.Bias!);
         return conv;
+    }
+
+    private static Conv2d Output(long channels)
+    {
+        var conv = nn.Conv2d(channels, channels, 3, padding: 1);
+        Initialize(conv.weight, conv.bias!);
+        return conv;
+    }
+
+    private static void Initialize(Tensor weight, Tensor bias)
+    {
+        using var noGrad = no_grad();
+        nn.init.kaiming_uniform_(weight, a: 1);
+        nn.init.zeros_(bias);
     }
 }
