@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Scrl.Core.Evaluation;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -6,27 +5,16 @@ using Spectre.Console.Cli;
 namespace Scrl.Cli.Commands;
 
 /// <summary><c>scrl roi-eval --backbone X --train T --val V</c>: one backbone, JSON report and size chart.</summary>
-public sealed class RoiEvalCommand(IAnsiConsole console) : Command<RoiEvalCommand.Settings>
+public sealed class RoiEvalCommand(IAnsiConsole console) : Command<RoiEvalSettings>
 {
-    public sealed class Settings : RoiEvalSettings
-    {
-        [CommandOption("-b|--backbone <PATH|random>")]
-        [Description("A run folder, our .ckpt, an official SCRL checkpoint, a torchvision .pth, or 'random'.")]
-        [DefaultValue("random")]
-        public string Backbone { get; init; } = EvalBackbone.RandomSpec;
+    private const string DefaultOutput = "runs/roi-eval";
 
-        [CommandOption("-o|--out <DIR>")]
-        [Description("Where roi-eval.json and roi-eval-by-size.png go.")]
-        [DefaultValue("runs/roi-eval")]
-        public string Output { get; init; } = "runs/roi-eval";
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, RoiEvalSettings settings, CancellationToken cancellationToken)
     {
         var runner = new RoiEvalRunner(settings, console);
         var data = runner.LoadData();
-        var report = runner.Evaluate(settings.Backbone, data, cancellationToken);
-        var (json, chart) = RoiEvalReportWriter.Write(report, settings.Output);
+        var report = runner.Evaluate(settings.Backbone ?? EvalBackbone.RandomSpec, data, cancellationToken);
+        var (json, chart) = RoiEvalReportWriter.Write(report, settings.Output ?? DefaultOutput);
 
         var s = report.Scores;
         console.MarkupLineInterpolated($"[bold]{report.Backbone}[/] ({report.Architecture}, {report.Variant}): top-1 [green]{s.Top1:P2}[/], mean per-class {s.MeanPerClassAccuracy:P2}");

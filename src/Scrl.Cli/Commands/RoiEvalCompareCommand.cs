@@ -14,11 +14,14 @@ public sealed class RoiEvalCompareCommand(IAnsiConsole console) : Command<RoiEva
         [Description("Run folders, checkpoints, .pth files or 'random'.")]
         public string[] Backbones { get; init; } = [];
 
-        [CommandOption("-o|--out <DIR>")]
-        [Description("Each backbone's report goes to <DIR>/<n>-<name>/.")]
-        [DefaultValue("runs/roi-eval-compare")]
-        public string Output { get; init; } = "runs/roi-eval-compare";
+
+        public override ValidationResult Validate() =>
+            Backbone is not null
+                ? ValidationResult.Error("roi-eval compare takes its backbones as arguments, not --backbone")
+                : base.Validate();
     }
+
+    private const string DefaultOutput = "runs/roi-eval-compare";
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -28,7 +31,7 @@ public sealed class RoiEvalCompareCommand(IAnsiConsole console) : Command<RoiEva
         for (int i = 0; i < settings.Backbones.Length; i++)
         {
             var report = runner.Evaluate(settings.Backbones[i], data, cancellationToken);
-            RoiEvalReportWriter.Write(report, Path.Combine(settings.Output, $"{i}-{Path.GetFileNameWithoutExtension(settings.Backbones[i])}"));
+            RoiEvalReportWriter.Write(report, Path.Combine(settings.Output ?? DefaultOutput, $"{i}-{Path.GetFileNameWithoutExtension(settings.Backbones[i])}"));
             reports.Add(report);
         }
 

@@ -17,6 +17,16 @@ public class RoiEvalSettings : CommandSettings
     [Description("Labelled val split, as --train (a COCO root gives instances_val2017.json + val2017/).")]
     public string Val { get; init; } = "";
 
+    // --backbone and --out live here, not on the commands, so that `scrl roi-eval --help` lists them: Spectre shows a
+    // branch's own settings there, not its default command's.
+    [CommandOption("-b|--backbone <PATH|random>")]
+    [Description("roi-eval: a run folder, our .ckpt, an official SCRL checkpoint, a torchvision .pth, or 'random' (the default). compare takes its backbones as arguments instead.")]
+    public string? Backbone { get; init; }
+
+    [CommandOption("-o|--out <DIR>")]
+    [Description("roi-eval: where roi-eval.json and roi-eval-by-size.png go (default runs/roi-eval). compare: each backbone's report goes to <DIR>/<n>-<name>/ (default runs/roi-eval-compare).")]
+    public string? Output { get; init; }
+
     [CommandOption("--variant <c5|fpn>")]
     [Description("c5: RoIAlign on C5 with cached features; fpn: C2..C5 concatenated, backbone BN on batch statistics.")]
     [DefaultValue("c5")]
