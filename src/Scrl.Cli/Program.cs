@@ -1,4 +1,5 @@
 using Scrl.Cli;
+using Scrl.Cli.Supervision;
 using Spectre.Console.Cli;
 
 // CPU allocator (README, "Speed and memory"): by default the trainer returns malloc's free pages to the OS after
@@ -14,6 +15,14 @@ switch (Environment.GetEnvironmentVariable("SCRL_CPU_ALLOCATOR"))
         break;
 }
 
+// Redirected output (CI logs, `| tee`) has no width, and Spectre would wrap every line at 80 columns, paths and
+// progress lines included: there, lines are written whole. A terminal keeps its real width.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = short.MaxValue;
+
+// A long command runs in a child process, so that a native crash is reported with what it was doing. The worker
+// supervises its own child: after a crash it also fails the jobs the child was running (WorkerCommand).
+if (CommandSupervisor.ShouldSupervise(args) && args[0] != "worker") return await CommandSupervisor.RunAsync(args);
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -22,6 +31,15 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+
+// A supervised child, or a worker an emulator or test host started, stops when its parent is gone: first as Ctrl+C
+// would stop it (at a step boundary, after a checkpoint), then for good.
+ParentWatch.Start(() =>
+{
+    cancel.Cancel();
+    Thread.Sleep(TimeSpan.FromSeconds(90));
+    Environment.Exit(143);
+});
 
 var app = new CommandApp();
 app.Configure(config =>

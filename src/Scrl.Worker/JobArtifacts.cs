@@ -15,6 +15,10 @@ public static class JobArtifacts
     /// <summary><c>{prefix}result.json</c>: the outcome, read by the orchestrator when a report is lost.</summary>
     public static string Result(JobMessage job) => ArtifactName.Validate(job.ArtifactPrefix + "result.json");
 
+    /// <summary><c>{prefix}crash-attempt-{n}.txt</c>: present when a worker process died by a signal running that
+    /// attempt; holds the cause.</summary>
+    public static string CrashReport(JobMessage job) => ArtifactName.Validate($"{job.ArtifactPrefix}crash-attempt-{job.Attempt}.txt");
+
     public static Task<bool> IsCancelRequestedAsync(IArtifactStore store, JobMessage job, CancellationToken cancellationToken) =>
         store.ExistsAsync(CancelMarker(job), cancellationToken);
 

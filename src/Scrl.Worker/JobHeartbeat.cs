@@ -12,19 +12,21 @@ internal sealed class JobHeartbeat : IAsyncDisposable
 {
     private readonly IReceivedJob _received;
     private readonly LatestProgress _progress;
+    private readonly InFlightJobs _inFlight;
     private readonly IJobOutcomeSink _sink;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private JobHeartbeat(IReceivedJob received, LatestProgress progress, IJobOutcomeSink sink, TimeSpan interval, ILogger log)
+    private JobHeartbeat(IReceivedJob received, LatestProgress progress, InFlightJobs inFlight, IJobOutcomeSink sink, TimeSpan interval, ILogger log)
     {
-        (_received, _progress, _sink, _log) = (received, progress, sink, log);
+        (_received, _progress, _inFlight, _sink, _log) = (received, progress, inFlight, sink, log);
         _loop = RunAsync(interval, _stop.Token);
     }
 
-    public static JobHeartbeat Start(IReceivedJob received, LatestProgress progress, IJobOutcomeSink sink, TimeSpan interval, ILogger log) =>
-        new(received, progress, sink, interval, log);
+    public static JobHeartbeat Start(IReceivedJob received, LatestProgress progress, InFlightJobs inFlight, IJobOutcomeSink sink,
+                                     TimeSpan interval, ILogger log) =>
+        new(received, progress, inFlight, sink, interval, log);
 
     /// <summary>Stops beating; returns once no renewal is in flight, so the caller can settle the message.</summary>
     public async ValueTask DisposeAsync()
@@ -76,6 +78,7 @@ internal sealed class JobHeartbeat : IAsyncDisposable
     {
         try
         {
+            _inFlight.Record(_received.Job, progress);   // what the supervisor reports if this process dies
             await _sink.ReportProgressAsync(_received.Job, progress, stop).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

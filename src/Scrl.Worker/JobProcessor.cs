@@ -24,6 +24,14 @@ internal sealed class JobProcessor(
             await FinishAsync(received, done, stoppingToken).ConfigureAwait(false);
             return;
         }
+        if (await store.ExistsAsync(JobArtifacts.CrashReport(job), stoppingToken).ConfigureAwait(false))
+        {
+            // Its worker process died by a signal on this attempt and the supervisor already failed and reported it:
+            // running it again would crash again, and a second report would count against the next attempt.
+            log.LogError("This attempt already died with its worker process (see {CrashReport}); dead-lettering its redelivery", JobArtifacts.CrashReport(job));
+            await received.DeadLetterAsync("The worker process died by a signal running this attempt; its failure was reported then.", stoppingToken).ConfigureAwait(false);
+            return;
+        }
         if (!runners.TryGetValue(job.Stage, out IStageRunner? runner))
         {
             await FinishAsync(received, Failed(job, $"Stage {job.Stage} is not supported by this worker yet."), stoppingToken).ConfigureAwait(false);
@@ -73,8 +81,23 @@ internal sealed class JobProcessor(
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, claim.LostToken);
         var progress = new LatestProgress();
         var context = new StageContext(received.Job, store, claim, progress, options.WorkDirectory, options.ShutdownGrace);
+        var inFlight = new InFlightJobs(options.WorkDirectory);
+        inFlight.Begin(received.Job);
+        try
+        {
+            await RunAndSettleAsync(received, runner, claim, context, progress, inFlight, run, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            inFlight.End(received.Job);
+        }
+    }
+
+    private async Task RunAndSettleAsync(IReceivedJob received, IStageRunner runner, IArtifactClaim claim, StageContext context,
+                                         LatestProgress progress, InFlightJobs inFlight, CancellationTokenSource run, CancellationToken stoppingToken)
+    {
         JobOutcome outcome;
-        await using (JobHeartbeat.Start(received, progress, sink, options.HeartbeatInterval, log))
+        await using (JobHeartbeat.Start(received, progress, inFlight, sink, options.HeartbeatInterval, log))
         {
             try
             {

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Scrl.Pipeline.Artifacts;
 using Scrl.Pipeline.Jobs;
+using Scrl.Pipeline.Outcomes;
 using Scrl.Pipeline.Tests.Azurite;
 
 namespace Scrl.Worker.Tests;
@@ -136,6 +138,56 @@ public sealed class JobWorkerTests(AzuriteFixture azurite)
         Assert.Equal("Delivered 3 times; the limit is 2.", dead.Reason);
         Assert.Equal(JobStatus.Failed, (await harness.NextOutcomeAsync(Timeout)).Outcome!.Status);
         Assert.False(await harness.Store.ExistsAsync(job.ArtifactPrefix + "checkpoints/latest"));
+    }
+
+    [Fact]
+    public async Task RunningJob_IsInTheInFlightLedgerWithItsProgress_AndLeavesItWhenSettled()
+    {
+        await using var harness = await WorkerHarness.CreateAsync(azurite.Endpoints);
+        JobMessage job = WorkerHarness.PretrainJob("ledger", maxSteps: 400, checkpointEvery: 100);
+        await harness.Transport.SendAsync(job, CancellationToken.None);
+        harness.Start();
+
+        await WaitForAsync(() => Task.FromResult(InFlightJobs.Read(harness.WorkDirectory) is [{ Progress: not null }]));
+        var (running, progress) = InFlightJobs.Read(harness.WorkDirectory).Single();
+        Assert.Equal((job.JobId, job.Attempt), (running.JobId, running.Attempt));
+        Assert.Matches(@"^step \d+ of 400$", progress);
+        await harness.StopAsync();
+
+        Assert.Empty(InFlightJobs.Read(harness.WorkDirectory));
+    }
+
+    [Fact]
+    public async Task CrashedWorkerProcess_FailsItsJobWithTheCause_AndTheRedeliveryIsDeadLetteredUnrun()
+    {
+        await using var harness = await WorkerHarness.CreateAsync(azurite.Endpoints);
+        JobMessage job = WorkerHarness.PretrainJob("crash", maxSteps: 2, checkpointEvery: 2);
+        var ledger = new InFlightJobs(harness.WorkDirectory);   // what a worker process left when it was killed mid-job
+        ledger.Begin(job);
+        ledger.Record(job, new JobProgress(job.JobId, 1, 2, new Dictionary<string, double>()));
+
+        var failed = await CrashedJobs.FailAsync(harness.WorkDirectory, "SIGFPE (signal 8, exit 136)", harness.Store,
+                                                 new StorageQueueOutcomeSink(harness.Outcomes), NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal([job.JobId], failed.Select(j => j.JobId));
+        Assert.Empty(InFlightJobs.Read(harness.WorkDirectory));
+        JobOutcome reported = (await harness.NextOutcomeAsync(Timeout)).Outcome!;
+        Assert.Equal(JobStatus.Failed, reported.Status);
+        Assert.Equal("The worker process died by SIGFPE (signal 8, exit 136) while running this Pretrain job (attempt 1, last report at step 1 of 2).", reported.Reason);
+        Assert.Equal(reported.Reason, await harness.ReadTextAsync(JobArtifacts.CrashReport(job)));
+        Assert.Equal(JobStatus.Failed, JobJson.DeserializeOutcome(System.Text.Encoding.UTF8.GetBytes(await harness.ReadTextAsync(JobArtifacts.Result(job)))).Status);
+
+        // Its message comes back when the dead process's lock lapses: it is dead-lettered, not run and not reported again.
+        await harness.Transport.SendAsync(job, CancellationToken.None);
+        harness.Start();
+        DeadLetteredJob dead = await harness.NextPoisonAsync(Timeout);
+        Assert.Contains("died by a signal", dead.Reason);
+        Assert.False(await harness.Store.ExistsAsync(job.ArtifactPrefix + "checkpoints/latest"));
+        Assert.Null((await harness.Outcomes.PeekMessageAsync()).Value);
+
+        // The orchestrator's next attempt runs.
+        await harness.Transport.SendAsync(job with { Attempt = 2 }, CancellationToken.None);
+        AssertSucceeded((await harness.NextOutcomeAsync(Timeout)).Outcome!);
     }
 
     private static void AssertSucceeded(JobOutcome outcome) =>

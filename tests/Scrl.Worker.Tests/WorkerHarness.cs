@@ -32,6 +32,9 @@ internal sealed class WorkerHarness : IAsyncDisposable
     public QueueClient Poison { get; }
     public QueueClient Outcomes { get; }
 
+    /// <summary>The worker's scratch space (its in-flight ledger included).</summary>
+    public string WorkDirectory => _scratch;
+
     /// <summary>A COCO root (train2017 + val2017) on local disk, as the RoI-eval and fine-tune stages read their splits.</summary>
     public string LocalCoco { get; private set; } = "";
 

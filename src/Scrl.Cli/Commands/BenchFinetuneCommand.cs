@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using Scrl.Core.Training;
+using Scrl.Cli.Supervision;
 using Scrl.Detection;
 using Scrl.Detection.Backbones;
 using Scrl.Detection.Transform;
@@ -97,6 +98,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         {
             ct.ThrowIfCancellationRequested();
             var t = i < settings.Warmup ? new PhaseTimer(CPU) : timer;
+            Breadcrumb.Leave($"benchmarking Faster R-CNN R50-FPN training at {settings.Size} px, step {i + 1} of {settings.Warmup + settings.Steps}", now: true);
             var before = ops.Totals();
             var clock = Stopwatch.StartNew();
             t.Restart();
@@ -127,6 +129,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         {
             ct.ThrowIfCancellationRequested();
             var t = i < settings.Warmup ? new PhaseTimer(CPU) : timer;
+            Breadcrumb.Leave($"benchmarking Faster R-CNN R50-FPN inference at {settings.Size} px, pass {i + 1} of {settings.Warmup + settings.Passes}", now: true);
             var before = ops.Totals();
             var clock = Stopwatch.StartNew();
             using (NewDisposeScope())

@@ -5,6 +5,7 @@ using Scrl.Core.Configuration;
 using Scrl.Core.Data;
 using Scrl.Core.Data.Loading;
 using Scrl.Core.Training;
+using Scrl.Cli.Supervision;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
@@ -108,6 +109,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         for (int i = 0; i < settings.Warmup + settings.Steps; i++)
         {
             var t = i < settings.Warmup ? new PhaseTimer(device) : timer;
+            Breadcrumb.Leave($"benchmarking {Describe(config)} on synthetic tensors, step {i + 1} of {settings.Warmup + settings.Steps}", now: true);
             var cpu = ProcessorTime();
             var clock = Stopwatch.StartNew();
             t.Restart();
@@ -117,6 +119,9 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         }
         return timer;
     }
+
+    private static string Describe(PretrainConfig config) =>
+        $"{config.Network.Backbone} {config.Augment.InputSize} px batch {config.Run.BatchSize}";
 
     /// <summary>The generated JPEG dataset through the background loader, as training reads it.</summary>
     private static async Task<PhaseTimer> BenchJpeg(PretrainConfig config, Device device, Settings settings, CancellationToken ct)
@@ -138,6 +143,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
             using (batch)
             {
                 t.Mark("data");
+                Breadcrumb.Leave($"benchmarking {Describe(config)} on JPEGs, step {step + 1} of {settings.Warmup + settings.Steps}", now: true);
                 if (batch.Rois is not null) trainer.Step(batch, step, t);
             }
             t.Add(TotalPhase, clock.Elapsed.TotalSeconds);

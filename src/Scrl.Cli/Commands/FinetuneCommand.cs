@@ -6,6 +6,7 @@ using Scrl.Core.Models;
 using Scrl.Core.Training.Checkpoints;
 using Scrl.Core.Training.Metrics;
 using Scrl.Detection.Training;
+using Scrl.Cli.Supervision;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -76,8 +77,11 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         using var metrics = new CompositeMetricSink([
             new JsonlMetricSink(Path.Combine(settings.Output, "metrics.jsonl"), resumeStep: start),
             new TensorBoardEventSink(Path.Combine(settings.Output, "tb"), purgeStep: start)]);
-        var progress = new SyncProgress<DetectionStepResult>(r => console.MarkupLineInterpolated(
-            $"step {r.Step + 1}/{options.MaxSteps} loss {r.Losses["loss"]:F4} lr {r.LearningRate:G3} {r.Seconds:F2}s"));
+        var progress = new SyncProgress<DetectionStepResult>(r =>
+        {
+            console.MarkupLineInterpolated($"step {r.Step + 1}/{options.MaxSteps} loss {r.Losses["loss"]:F4} lr {r.LearningRate:G3} {r.Seconds:F2}s");
+            Breadcrumb.Leave($"fine-tuning into {settings.Output}, step {r.Step + 1} of {options.MaxSteps}");
+        });
         if (start >= options.MaxSteps) console.MarkupLineInterpolated($"{settings.Output} already holds all {options.MaxSteps} steps");
         trainer.Run(start, store, metrics, progress, cancellationToken);
         string checkpoint = Path.Combine(store.Directory, CheckpointStore.NameOf(options.MaxSteps) + ".ckpt");

@@ -1,3 +1,4 @@
+using Scrl.Cli.Supervision;
 using Scrl.Core.Training;
 using Spectre.Console;
 
@@ -17,6 +18,7 @@ internal static class TrainingProgress
                 var progress = new Progress<PretrainProgress>(p =>
                 {
                     task.Value = p.Step;
+                    Breadcrumb.Leave($"pretraining {job.Layout.Root}, step {p.Step} of {job.TotalSteps} (epoch {p.Epoch})");
                     task.Description = $"ep {p.Epoch} loss {p.Loss:F4} lr {p.LearningRate:G3} m {p.EmaMomentum:F4} {p.PairsPerSecond:F1} img/s";
                 });
                 var outcome = await job.RunAsync(progress, cancellationToken);

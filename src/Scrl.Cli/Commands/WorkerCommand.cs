@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Scrl.Cli.Stages;
+using Scrl.Cli.Supervision;
 using Scrl.Pipeline.Jobs;
 using Scrl.Worker;
 using Scrl.Worker.Stages;
@@ -92,6 +93,11 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // The worker runs in a child process that this one restarts after a native crash, once the child's jobs are
+        // failed with the cause: a job never waits out its lock and deadline because its process vanished.
+        if (CommandSupervisor.ShouldSupervise(context.Arguments))
+            return await CommandSupervisor.RunAsync(context.Arguments, (exitCode, _) => FailCrashedJobsAsync(settings, exitCode));
+
         // Container hosts stop with SIGTERM: treat it like Ctrl+C, so running jobs checkpoint and are abandoned.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
@@ -126,5 +132,28 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
                                                              string.Join(", ", settings.QueueNames), settings.Transport, services.StoreDescription);
         await worker.RunAsync(stop.Token);
         return 0;
+    }
+
+    /// <returns>Whether to start the worker again: yes, unless its jobs could not be failed (then the process exits and
+    /// its host restarts it).</returns>
+    private static async Task<bool> FailCrashedJobsAsync(Settings settings, int exitCode)
+    {
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        var log = loggers.CreateLogger<WorkerCommand>();
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await using WorkerServices services = await WorkerServices.CreateAsync(settings, loggers, deadline.Token);
+            var failed = await CrashedJobs.FailAsync(Path.GetFullPath(settings.WorkDirectory), ExitStatus.Describe(exitCode),
+                                                     services.Store, services.Outcomes, log, deadline.Token);
+            log.LogWarning("Worker process died by {Cause}; failed {Count} job(s) it was running; starting a new worker process",
+                           ExitStatus.Describe(exitCode), failed.Count);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Failing the jobs of the crashed worker process failed; exiting so the host restarts the worker");
+            return false;
+        }
     }
 }

@@ -46,6 +46,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = workspace,
         };
+        // Azurite outlives a parent killed outright (a test host that crashed, an emulator sent SIGKILL) unless it
+        // watches for it: Node loads this script before Azurite and exits once it has been re-parented.
+        start.Environment["NODE_OPTIONS"] = $"--require \"{WriteExitWithParentScript()}\"";
         foreach (string arg in new[]
         {
             "--blobHost", endpoints.Host, "--blobPort", $"{endpoints.BlobPort}",
@@ -81,6 +84,21 @@ public sealed class AzuriteProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
         if (_ownsWorkspace) Directory.Delete(_workspace, recursive: true);
+    }
+
+    private const string ExitWithParentScript = """
+        // Ends this Node process once the process that started it has exited (it was re-parented).
+        const parent = process.ppid;
+        setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();
+        """;
+
+    private static string WriteExitWithParentScript()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "scrl-exit-with-parent.cjs");
+        string temporary = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(temporary, ExitWithParentScript);
+        File.Move(temporary, path, overwrite: true);
+        return path;
     }
 
     private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Scrl.Cli.Supervision;
 
 namespace Scrl.Cli.Emulation;
 
@@ -29,13 +30,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public static WorkerProcess Start(string name, IReadOnlyList<string> workerArgs, ILogger log)
     {
-        // Run this very CLI: `dotnet scrl.dll worker ...` from a build, or the apphost of a single-file publish.
-        string assembly = typeof(WorkerProcess).Assembly.Location;
-        var start = assembly.Length > 0
-            ? new ProcessStartInfo("dotnet") { ArgumentList = { assembly } }
-            : new ProcessStartInfo(Environment.ProcessPath!);
-        foreach (string arg in workerArgs) start.ArgumentList.Add(arg);
-        (start.RedirectStandardOutput, start.RedirectStandardError, start.UseShellExecute) = (true, true, false);
+        ProcessStartInfo start = ScrlProcess.StartInfo(workerArgs);   // this very CLI, as `scrl worker ...`
+        (start.RedirectStandardOutput, start.RedirectStandardError) = (true, true);
+        start.Environment[ParentWatch.Variable] = "1";   // a killed emulator or test host takes its workers with it
         Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a worker process.");
         var worker = new WorkerProcess(name, process);
         process.OutputDataReceived += (_, e) => worker.Append(e.Data, log);
@@ -58,7 +55,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         if (_process.HasExited) { _process.Dispose(); return; }
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) await KillAsync().ConfigureAwait(false);   // no SIGTERM to send
-        else _ = SendSigterm(_process.Id, 15);
+        else PosixProcess.Terminate(_process.Id);
         using var grace = new CancellationTokenSource(StopGrace);
         try
         {
@@ -80,7 +77,4 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
         log.LogInformation("[{Worker}] {Line}", Name, line);
     }
-
-    [DllImport("libc", EntryPoint = "kill")]
-    private static extern int SendSigterm(int pid, int signal);
 }
