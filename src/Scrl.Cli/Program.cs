@@ -2,17 +2,15 @@ using Scrl.Cli;
 using Scrl.Cli.Supervision;
 using Spectre.Console.Cli;
 
-// CPU allocator (README, "Speed and memory"): by default the trainer returns malloc's free pages to the OS after
-// each step. SCRL_CPU_ALLOCATOR=mmap maps every tensor of 1 MiB or more on its own (least memory, slower);
-// SCRL_CPU_ALLOCATOR=glibc leaves glibc's heaps alone (no trim; resident memory varies from run to run).
-switch (Environment.GetEnvironmentVariable("SCRL_CPU_ALLOCATOR"))
+// CPU allocator policy (README, "Speed and memory"): SCRL_CPU_ALLOCATOR=reuse (the default: freed tensors stay in
+// glibc's heap for the next step), trim, glibc or mmap. Applied before anything large is allocated.
+try
 {
-    case "mmap":
-        Scrl.Core.Runtime.AllocatorTuning.UseMmapForLargeAllocations();
-        break;
-    case "glibc":
-        AppContext.SetSwitch(Scrl.Core.Runtime.AllocatorTuning.ReleaseAfterStepSwitch, false);
-        break;
+    Scrl.Core.Runtime.AllocatorTuning.EnsureApplied();
+}
+catch (ArgumentException e)
+{
+    return UserError(e.Message);
 }
 
 // Redirected output (CI logs, `| tee`) has no width, and Spectre would wrap every line at 80 columns, paths and

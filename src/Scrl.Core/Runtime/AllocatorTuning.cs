@@ -2,52 +2,73 @@ using System.Runtime.InteropServices;
 
 namespace Scrl.Core.Runtime;
 
+/// <summary>What glibc's malloc does with the gigabytes of activations a CPU training step frees.</summary>
+public enum CpuMemoryPolicy
+{
+    /// <summary>Freed tensors stay in glibc's heap for the next step: large tensors are not given their own mappings
+    /// (M_MMAP_MAX 0), one arena serves every thread (M_ARENA_MAX 1: a step's memory is not held once per thread
+    /// that allocated it) and nothing is trimmed, so after the first steps no step faults its memory in again. The default.</summary>
+    Reuse,
+
+    /// <summary><c>malloc_trim(0)</c> after every step: the least memory resident between steps, but each step faults
+    /// its activations in again, which costs 1.6-3× the step time on VMs where a page fault is expensive.</summary>
+    Trim,
+
+    /// <summary>glibc's defaults: tensors over its dynamic mmap threshold (up to 32 MiB) get their own mappings.</summary>
+    Glibc,
+
+    /// <summary>Every tensor of 1 MiB or more on its own mapping, returned on free: the least memory, the most faults.</summary>
+    Mmap,
+}
+
 /// <summary>
-/// Process-wide CPU allocator settings: the CLI and the worker may call <see cref="UseMmapForLargeAllocations"/>
-/// once at start-up; the trainer calls <see cref="ReleaseFreeMemoryAfterStep"/> after every step.
+/// The process-wide CPU allocator policy (<see cref="CpuMemoryPolicy"/>), chosen by <c>SCRL_CPU_ALLOCATOR</c>
+/// (reuse, trim, glibc or mmap; default reuse) and applied once, before the first training step.
 /// </summary>
 /// <remarks>
-/// libtorch's CPU tensors come from glibc malloc. A training step frees gigabytes of activations in an order no
-/// allocator sees coming, and glibc's arenas keep the freed pages: with its defaults the R50 224 px, batch 16
-/// SCRL step peaked at 5.1 to 5.8 GB from run to run (PyTorch 1.13: 4.9 GB). Two remedies, measured on that step:
-/// <list type="bullet">
-/// <item><c>malloc_trim(0)</c> after each step hands every free page back to the OS, so only what a step reuses
-/// is resident again: 4.1 GB, stable from run to run, at glibc's speed. This is the default.</item>
-/// <item>An mmap threshold of 1 MiB gives every large tensor its own mapping, returned on free: 3.8 GB, but each
-/// fresh mapping pays its page faults again, which cost about half as much time again as the whole step.</item>
-/// </list>
+/// libtorch's CPU tensors come from glibc malloc. Measured on the SCRL step (README, "Speed and memory"): with trim,
+/// R50 224 px batch 16 took 26.8 s a step at 3.97 GB peak on a 2-core AMD EPYC VM, with reuse 8.7 s at 5.0 GB
+/// (PyTorch 1.13: 13.4 s, 4.5 GB); page faults were a fifth of the trimmed R18 step's CPU time.
 /// </remarks>
-public static partial class AllocatorTuning
+public static class AllocatorTuning
 {
-    private const int MmapThresholdParameter = -3;   // M_MMAP_THRESHOLD in glibc's malloc.h
-    private const int MmapThresholdBytes = 1 << 20;
+    /// <summary>Environment variable naming the policy.</summary>
+    public const string PolicyVariable = "SCRL_CPU_ALLOCATOR";
 
-    /// <summary>Serves every allocation of 1 MiB or more with its own mmap: the least memory, but slower.
-    /// Applies on glibc Linux; returns false where it does not apply (other OS or libc).</summary>
-    public static bool UseMmapForLargeAllocations()
-    {
-        if (!OperatingSystem.IsLinux()) return false;
-        try
-        {
-            return mallopt(MmapThresholdParameter, MmapThresholdBytes) == 1;
-        }
-        catch (EntryPointNotFoundException)
-        {
-            return false;                             // musl and other libcs have no mallopt
-        }
-    }
+    private const int MmapThresholdParameter = -3;   // M_MMAP_THRESHOLD in glibc's malloc.h
+    private const int MmapMaxParameter = -4;         // M_MMAP_MAX
+    private const int ArenaMaxParameter = -8;        // M_ARENA_MAX
+    private const int MmapThresholdBytes = 1 << 20;
+    private static readonly Lazy<CpuMemoryPolicy> Applied = new(() => Apply(PolicyFromEnvironment()));
 
     /// <summary>
-    /// <see cref="AppContext"/> switch that a host sets to false to leave glibc's heaps alone between steps
-    /// (faster by the trim's cost, but resident memory then depends on how the arenas fragmented).
+    /// <see cref="CpuMemoryPolicy.Reuse"/> as glibc tunables (<c>GLIBC_TUNABLES</c>), for a process started by this one:
+    /// glibc reads them before any thread exists, where <c>mallopt</c> cannot limit arenas already handed out.
     /// </summary>
-    public const string ReleaseAfterStepSwitch = "Scrl.Core.Runtime.AllocatorTuning.ReleaseAfterStep";
+    public const string ReuseTunables = "glibc.malloc.mmap_max=0:glibc.malloc.arena_max=1";
 
-    /// <summary>What the trainer calls after every step: <see cref="ReleaseFreeMemory"/> unless the host turned
-    /// <see cref="ReleaseAfterStepSwitch"/> off.</summary>
+    /// <summary>The policy in force, applying the environment's (or the default) on first use.</summary>
+    public static CpuMemoryPolicy Policy => Applied.Value;
+
+    /// <summary>Applies the environment's policy now, if not yet done; hosts call it at start-up so that everything
+    /// they allocate follows it.</summary>
+    public static CpuMemoryPolicy EnsureApplied() => Applied.Value;
+
+    /// <summary>The policy <see cref="PolicyVariable"/> names; <see cref="CpuMemoryPolicy.Reuse"/> when unset.</summary>
+    /// <exception cref="ArgumentException">The variable names no policy.</exception>
+    public static CpuMemoryPolicy PolicyFromEnvironment() => Environment.GetEnvironmentVariable(PolicyVariable) switch
+    {
+        null or "" or "reuse" => CpuMemoryPolicy.Reuse,
+        "trim" => CpuMemoryPolicy.Trim,
+        "glibc" => CpuMemoryPolicy.Glibc,
+        "mmap" => CpuMemoryPolicy.Mmap,
+        var other => throw new ArgumentException($"{PolicyVariable} must be reuse, trim, glibc or mmap, was '{other}'."),
+    };
+
+    /// <summary>What the trainers call after every step: <see cref="ReleaseFreeMemory"/> where the policy trims.</summary>
     /// <returns>Whether memory was released.</returns>
     public static bool ReleaseFreeMemoryAfterStep() =>
-        (!AppContext.TryGetSwitch(ReleaseAfterStepSwitch, out bool enabled) || enabled) && ReleaseFreeMemory();
+        (Policy is CpuMemoryPolicy.Trim or CpuMemoryPolicy.Mmap) && ReleaseFreeMemory();
 
     /// <summary>Returns the free pages of glibc's heaps to the OS (<c>malloc_trim(0)</c>); a no-op elsewhere.</summary>
     /// <returns>Whether it applied.</returns>
@@ -61,13 +82,36 @@ public static partial class AllocatorTuning
         }
         catch (EntryPointNotFoundException)
         {
-            return false;
+            return false;                             // musl and other libcs have no malloc_trim
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "mallopt")]
-    private static partial int mallopt(int parameter, int value);
+    private static CpuMemoryPolicy Apply(CpuMemoryPolicy policy)
+    {
+        if (!OperatingSystem.IsLinux()) return policy;
+        try
+        {
+            switch (policy)
+            {
+                case CpuMemoryPolicy.Reuse:
+                    mallopt(MmapMaxParameter, 0);
+                    mallopt(ArenaMaxParameter, 1);
+                    break;
+                case CpuMemoryPolicy.Mmap:
+                    mallopt(MmapThresholdParameter, MmapThresholdBytes);
+                    break;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // musl and other libcs have no mallopt: their own defaults apply
+        }
+        return policy;
+    }
 
-    [LibraryImport("libc", EntryPoint = "malloc_trim")]
-    private static partial int malloc_trim(nuint pad);
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int mallopt(int parameter, int value);
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
 }

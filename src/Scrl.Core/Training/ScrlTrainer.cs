@@ -30,6 +30,7 @@ public sealed class ScrlTrainer : IDisposable
     {
         _config = config;
         _device = device;
+        AllocatorTuning.EnsureApplied();
         // Initial weights come from the run's seed, so two runs of one config start identically.
         lock (GlobalGeneratorLock)
         {
@@ -60,7 +61,7 @@ public sealed class ScrlTrainer : IDisposable
             timer?.Mark("to-device");
             result = _step.Run(views, rois, labels, globalStep, timer);
         }
-        // The step's activations are all free now; without this, malloc's arenas keep their pages (AllocatorTuning).
+        // The step's activations are all free now: the trimming policies hand their pages back (AllocatorTuning).
         AllocatorTuning.ReleaseFreeMemoryAfterStep();
         timer?.Mark("release-memory");
         return result;

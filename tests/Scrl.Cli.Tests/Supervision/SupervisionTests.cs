@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Scrl.Cli.Supervision;
 using Scrl.Core.Data.Synthetic;
+using Scrl.Core.Runtime;
 using Scrl.Pipeline.Jobs;
 using Scrl.Worker;
 
@@ -25,6 +26,8 @@ public sealed class SupervisionTests : IDisposable
         await WaitForAsync(() => Breadcrumb.Read(breadcrumb)?.Contains("step 2 of") == true, scrl);
 
         int child = Assert.Single(ChildrenOf(scrl.Process.Id));
+        // The default allocator policy reaches the child's glibc before its first allocation.
+        Assert.Contains("GLIBC_TUNABLES=" + AllocatorTuning.ReuseTunables, File.ReadAllText($"/proc/{child}/environ").Split('\0'));
         Process.GetProcessById(child).Kill();   // SIGKILL, as the kernel's OOM killer sends it
         await scrl.Process.WaitForExitAsync().WaitAsync(Timeout);
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Scrl.Core.Tests.Runtime;
 
-/// <summary>Resident memory and an AppContext switch are process-wide, so these run alone.</summary>
+/// <summary>Resident memory, the allocator policy and its environment variable are process-wide, so these run alone.</summary>
 [Collection(ProcessWideStateCollection.Name)]
 public sealed class AllocatorTuningTests
 {
@@ -30,15 +30,48 @@ public sealed class AllocatorTuningTests
         Assert.True(released > 60_000_000, $"released {released / 1e6:F1} MB of about 100 MB freed");
     }
 
-    [Fact]
-    public void ReleaseAfterStepSwitch_TurnedOff_SkipsTheRelease()
+    [Theory]
+    [InlineData(null, CpuMemoryPolicy.Reuse)]
+    [InlineData("reuse", CpuMemoryPolicy.Reuse)]
+    [InlineData("trim", CpuMemoryPolicy.Trim)]
+    [InlineData("glibc", CpuMemoryPolicy.Glibc)]
+    [InlineData("mmap", CpuMemoryPolicy.Mmap)]
+    public void PolicyFromEnvironment_ReadsScrlCpuAllocator_DefaultingToReuse(string? value, CpuMemoryPolicy expected)
     {
-        AppContext.SetSwitch(AllocatorTuning.ReleaseAfterStepSwitch, false);
-        bool releasedWhenOff = AllocatorTuning.ReleaseFreeMemoryAfterStep();
-        AppContext.SetSwitch(AllocatorTuning.ReleaseAfterStepSwitch, true);
+        string? before = Environment.GetEnvironmentVariable(AllocatorTuning.PolicyVariable);
+        Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, value);
+        try
+        {
+            Assert.Equal(expected, AllocatorTuning.PolicyFromEnvironment());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, before);
+        }
+    }
 
-        Assert.False(releasedWhenOff);
-        Assert.Equal(OperatingSystem.IsLinux(), AllocatorTuning.ReleaseFreeMemoryAfterStep());
+    [Fact]
+    public void PolicyFromEnvironment_NamesTheChoicesForAnUnknownPolicy()
+    {
+        string? before = Environment.GetEnvironmentVariable(AllocatorTuning.PolicyVariable);
+        Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, "jemalloc");
+        try
+        {
+            var error = Assert.Throws<ArgumentException>(AllocatorTuning.PolicyFromEnvironment);
+            Assert.Equal("SCRL_CPU_ALLOCATOR must be reuse, trim, glibc or mmap, was 'jemalloc'.", error.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, before);
+        }
+    }
+
+    [Fact]
+    public void DefaultPolicy_KeepsFreedMemoryForTheNextStep()
+    {
+        Assert.Equal(AllocatorTuning.PolicyFromEnvironment(), AllocatorTuning.Policy);
+        Assert.Equal(AllocatorTuning.Policy is CpuMemoryPolicy.Trim or CpuMemoryPolicy.Mmap && OperatingSystem.IsLinux(),
+                     AllocatorTuning.ReleaseFreeMemoryAfterStep());
     }
 
     private static long ResidentBytes()
