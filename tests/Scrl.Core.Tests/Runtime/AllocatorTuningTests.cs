@@ -36,35 +36,16 @@ public sealed class AllocatorTuningTests
     [InlineData("trim", CpuMemoryPolicy.Trim)]
     [InlineData("glibc", CpuMemoryPolicy.Glibc)]
     [InlineData("mmap", CpuMemoryPolicy.Mmap)]
-    public void PolicyFromEnvironment_ReadsScrlCpuAllocator_DefaultingToReuse(string? value, CpuMemoryPolicy expected)
-    {
-        string? before = Environment.GetEnvironmentVariable(AllocatorTuning.PolicyVariable);
-        Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, value);
-        try
-        {
-            Assert.Equal(expected, AllocatorTuning.PolicyFromEnvironment());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, before);
-        }
-    }
+    public void PolicyFromEnvironment_ReadsScrlCpuAllocator_DefaultingToReuse(string? value, CpuMemoryPolicy expected) =>
+        WithPolicyVariable(value, () => Assert.Equal(expected, AllocatorTuning.PolicyFromEnvironment()));
 
     [Fact]
-    public void PolicyFromEnvironment_NamesTheChoicesForAnUnknownPolicy()
-    {
-        string? before = Environment.GetEnvironmentVariable(AllocatorTuning.PolicyVariable);
-        Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, "jemalloc");
-        try
+    public void PolicyFromEnvironment_NamesTheChoicesForAnUnknownPolicy() =>
+        WithPolicyVariable("jemalloc", () =>
         {
             var error = Assert.Throws<ArgumentException>(AllocatorTuning.PolicyFromEnvironment);
             Assert.Equal("SCRL_CPU_ALLOCATOR must be reuse, trim, glibc or mmap, was 'jemalloc'.", error.Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, before);
-        }
-    }
+        });
 
     [Fact]
     public void DefaultPolicy_KeepsFreedMemoryForTheNextStep()
@@ -72,6 +53,20 @@ public sealed class AllocatorTuningTests
         Assert.Equal(AllocatorTuning.PolicyFromEnvironment(), AllocatorTuning.Policy);
         Assert.Equal(AllocatorTuning.Policy is CpuMemoryPolicy.Trim or CpuMemoryPolicy.Mmap && OperatingSystem.IsLinux(),
                      AllocatorTuning.ReleaseFreeMemoryAfterStep());
+    }
+
+    private static void WithPolicyVariable(string? value, Action test)
+    {
+        string? before = Environment.GetEnvironmentVariable(AllocatorTuning.PolicyVariable);
+        Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, value);
+        try
+        {
+            test();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(AllocatorTuning.PolicyVariable, before);
+        }
     }
 
     private static long ResidentBytes()
