@@ -151,7 +151,7 @@ public sealed class JobWorkerTests(AzuriteFixture azurite)
         await WaitForAsync(() => Task.FromResult(InFlightJobs.Read(harness.WorkDirectory) is [{ Progress: not null }]));
         var (running, progress) = InFlightJobs.Read(harness.WorkDirectory).Single();
         Assert.Equal((job.JobId, job.Attempt), (running.JobId, running.Attempt));
-        Assert.Matches(@"^step \d+ of 400$", progress);
+        Assert.Matches(@"^step \d+ of \d+$", progress);
         await harness.StopAsync();
 
         Assert.Empty(InFlightJobs.Read(harness.WorkDirectory));

@@ -43,7 +43,8 @@ public static class AllocatorTuning
 
     /// <summary>
     /// <see cref="CpuMemoryPolicy.Reuse"/> as glibc tunables (<c>GLIBC_TUNABLES</c>), for a process started by this one:
-    /// glibc reads them before any thread exists, where <c>mallopt</c> cannot limit arenas already handed out.
+    /// glibc reads them before any thread exists, where <c>mallopt</c> (which the child applies as well) cannot take
+    /// back arenas already handed out.
     /// </summary>
     public const string ReuseTunables = "glibc.malloc.mmap_max=0:glibc.malloc.arena_max=1";
 

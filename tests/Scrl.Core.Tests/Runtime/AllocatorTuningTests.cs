@@ -43,7 +43,7 @@ public sealed class AllocatorTuningTests
     public void PolicyFromEnvironment_NamesTheChoicesForAnUnknownPolicy() =>
         WithPolicyVariable("jemalloc", () =>
         {
-            var error = Assert.Throws<ArgumentException>(AllocatorTuning.PolicyFromEnvironment);
+            var error = Assert.Throws<ArgumentException>(() => AllocatorTuning.PolicyFromEnvironment());
             Assert.Equal("SCRL_CPU_ALLOCATOR must be reuse, trim, glibc or mmap, was 'jemalloc'.", error.Message);
         });
 
