@@ -85,7 +85,29 @@ public sealed class SupervisionTests : IDisposable
         await WaitForAsync(() => !IsAlive(supervisor) && !IsAlive(worker), shell);
     }
 
+    [Fact]
+    public async Task EmulatorKilledOutright_TakesItsAzuriteAndWorkersWithIt()
+    {
+        using var scrl = ScrlUnderTest.Start(["emulate", "--port", $"{FreeLoopbackPort()}", "--workers", "1", "--data", Path.Combine(_scratch, "emulate")]);
+        List<int> started = [];
+        // Azurite (node), the worker's supervisor and the worker process itself.
+        await WaitForAsync(() => scrl.Output.Contains("scrl emulate API at") && (started = DescendantsOf(scrl.Process.Id)).Count >= 3, scrl);
+
+        scrl.Process.Kill();
+
+        await WaitForAsync(() => !started.Any(IsAlive), scrl);
+    }
+
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static List<int> DescendantsOf(int pid) => ChildrenOf(pid).SelectMany(child => DescendantsOf(child).Prepend(child)).ToList();
 
     private static JobMessage PretrainJob(string store)
     {
