@@ -77,8 +77,8 @@ public static class CommandSupervisor
         start.Environment[ChildVariable] = "1";
         start.Environment[Breadcrumb.FileVariable] = breadcrumbFile;
         start.Environment[ParentWatch.Variable] = "1";
-        if (AllocatorTuning.PolicyFromEnvironment() == CpuMemoryPolicy.Reuse && !start.Environment.ContainsKey("GLIBC_TUNABLES"))
-            start.Environment["GLIBC_TUNABLES"] = AllocatorTuning.ReuseTunables;
+        if (AllocatorTuning.TunablesFor(AllocatorTuning.PolicyFromEnvironment()) is { } tunables && !start.Environment.ContainsKey("GLIBC_TUNABLES"))
+            start.Environment["GLIBC_TUNABLES"] = tunables;
         using Process child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the scrl child process.");
         started(child.Id);
         await child.WaitForExitAsync();

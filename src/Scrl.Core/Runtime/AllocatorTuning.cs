@@ -5,9 +5,16 @@ namespace Scrl.Core.Runtime;
 /// <summary>What glibc's malloc does with the gigabytes of activations a CPU training step frees.</summary>
 public enum CpuMemoryPolicy
 {
+    /// <summary>glibc's allocator, untrimmed, on transparent huge pages (<c>glibc.malloc.hugetlb=1</c>): a step that
+    /// faults its activations in takes one fault per 2 MiB instead of one per 4 KiB page. The default. The tunable
+    /// reaches glibc only through the environment at process start, so it holds in the supervised child that runs
+    /// every long command; a process started otherwise gets <see cref="Glibc"/>.</summary>
+    HugePages,
+
     /// <summary>Freed tensors stay in glibc's heap for the next step: large tensors are not given their own mappings
     /// (M_MMAP_MAX 0), one arena serves every thread (M_ARENA_MAX 1: a step's memory is not held once per thread
-    /// that allocated it) and nothing is trimmed, so after the first steps no step faults its memory in again. The default.</summary>
+    /// that allocated it) and nothing is trimmed, so after the first steps no step faults its memory in again; the
+    /// heap then holds the gaps between live tensors too.</summary>
     Reuse,
 
     /// <summary><c>malloc_trim(0)</c> after every step: the least memory resident between steps, but each step faults
@@ -23,12 +30,12 @@ public enum CpuMemoryPolicy
 
 /// <summary>
 /// The process-wide CPU allocator policy (<see cref="CpuMemoryPolicy"/>), chosen by <c>SCRL_CPU_ALLOCATOR</c>
-/// (reuse, trim, glibc or mmap; default reuse) and applied once, before the first training step.
+/// (hugepages, reuse, trim, glibc or mmap; default hugepages) and applied once, before the first training step.
 /// </summary>
 /// <remarks>
-/// libtorch's CPU tensors come from glibc malloc. Measured on the SCRL step (README, "Speed and memory"): with trim,
-/// R50 224 px batch 16 took 26.8 s a step at 3.97 GB peak on a 2-core AMD EPYC VM, with reuse 8.7 s at 5.0 GB
-/// (PyTorch 1.13: 13.4 s, 4.5 GB); page faults were a fifth of the trimmed R18 step's CPU time.
+/// libtorch's CPU tensors come from glibc malloc. Measured on the SCRL step, R50 224 px batch 16, on a 2-core AMD EPYC
+/// VM (README, "Speed and memory"): trim 26.8 s a step at 3.97 GB peak, reuse 7.9-9.7 s at 5.1-5.6 GB, hugepages
+/// 7.8 s at 4.24 GB (PyTorch 1.13: 12.2-14.0 s, 4.4-4.6 GB). Page faults were a fifth of the trimmed R18 step's CPU time.
 /// </remarks>
 public static class AllocatorTuning
 {
@@ -42,11 +49,17 @@ public static class AllocatorTuning
     private static readonly Lazy<CpuMemoryPolicy> Applied = new(() => Apply(PolicyFromEnvironment()));
 
     /// <summary>
-    /// <see cref="CpuMemoryPolicy.Reuse"/> as glibc tunables (<c>GLIBC_TUNABLES</c>), for a process started by this one:
-    /// glibc reads them before any thread exists, where <c>mallopt</c> (which the child applies as well) cannot take
-    /// back arenas already handed out.
+    /// The glibc tunables (<c>GLIBC_TUNABLES</c>) that give a process started by this one <paramref name="policy"/>
+    /// from its first allocation, or null when the policy needs none. glibc reads them before any thread exists; huge
+    /// pages have no <c>mallopt</c> at all, and <c>mallopt</c> (which the child applies as well) cannot take back
+    /// arenas already handed out.
     /// </summary>
-    public const string ReuseTunables = "glibc.malloc.mmap_max=0:glibc.malloc.arena_max=1";
+    public static string? TunablesFor(CpuMemoryPolicy policy) => policy switch
+    {
+        CpuMemoryPolicy.HugePages => "glibc.malloc.hugetlb=1",
+        CpuMemoryPolicy.Reuse => "glibc.malloc.mmap_max=0:glibc.malloc.arena_max=1",
+        _ => null,
+    };
 
     /// <summary>The policy in force, applying the environment's (or the default) on first use.</summary>
     public static CpuMemoryPolicy Policy => Applied.Value;
@@ -55,15 +68,16 @@ public static class AllocatorTuning
     /// they allocate follows it.</summary>
     public static CpuMemoryPolicy EnsureApplied() => Applied.Value;
 
-    /// <summary>The policy <see cref="PolicyVariable"/> names; <see cref="CpuMemoryPolicy.Reuse"/> when unset.</summary>
+    /// <summary>The policy <see cref="PolicyVariable"/> names; <see cref="CpuMemoryPolicy.HugePages"/> when unset.</summary>
     /// <exception cref="ArgumentException">The variable names no policy.</exception>
     public static CpuMemoryPolicy PolicyFromEnvironment() => Environment.GetEnvironmentVariable(PolicyVariable) switch
     {
-        null or "" or "reuse" => CpuMemoryPolicy.Reuse,
+        null or "" or "hugepages" => CpuMemoryPolicy.HugePages,
+        "reuse" => CpuMemoryPolicy.Reuse,
         "trim" => CpuMemoryPolicy.Trim,
         "glibc" => CpuMemoryPolicy.Glibc,
         "mmap" => CpuMemoryPolicy.Mmap,
-        var other => throw new ArgumentException($"{PolicyVariable} must be reuse, trim, glibc or mmap, was '{other}'."),
+        var other => throw new ArgumentException($"{PolicyVariable} must be hugepages, reuse, trim, glibc or mmap, was '{other}'."),
     };
 
     /// <summary>What the trainers call after every step: <see cref="ReleaseFreeMemory"/> where the policy trims.</summary>

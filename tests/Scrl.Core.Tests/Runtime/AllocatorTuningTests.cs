@@ -31,12 +31,13 @@ public sealed class AllocatorTuningTests
     }
 
     [Theory]
-    [InlineData(null, CpuMemoryPolicy.Reuse)]
+    [InlineData(null, CpuMemoryPolicy.HugePages)]
+    [InlineData("hugepages", CpuMemoryPolicy.HugePages)]
     [InlineData("reuse", CpuMemoryPolicy.Reuse)]
     [InlineData("trim", CpuMemoryPolicy.Trim)]
     [InlineData("glibc", CpuMemoryPolicy.Glibc)]
     [InlineData("mmap", CpuMemoryPolicy.Mmap)]
-    public void PolicyFromEnvironment_ReadsScrlCpuAllocator_DefaultingToReuse(string? value, CpuMemoryPolicy expected) =>
+    public void PolicyFromEnvironment_ReadsScrlCpuAllocator_DefaultingToHugePages(string? value, CpuMemoryPolicy expected) =>
         WithPolicyVariable(value, () => Assert.Equal(expected, AllocatorTuning.PolicyFromEnvironment()));
 
     [Fact]
@@ -44,11 +45,11 @@ public sealed class AllocatorTuningTests
         WithPolicyVariable("jemalloc", () =>
         {
             var error = Assert.Throws<ArgumentException>(() => AllocatorTuning.PolicyFromEnvironment());
-            Assert.Equal("SCRL_CPU_ALLOCATOR must be reuse, trim, glibc or mmap, was 'jemalloc'.", error.Message);
+            Assert.Equal("SCRL_CPU_ALLOCATOR must be hugepages, reuse, trim, glibc or mmap, was 'jemalloc'.", error.Message);
         });
 
     [Fact]
-    public void DefaultPolicy_KeepsFreedMemoryForTheNextStep()
+    public void DefaultPolicy_DoesNotTrimAfterAStep()
     {
         Assert.Equal(AllocatorTuning.PolicyFromEnvironment(), AllocatorTuning.Policy);
         Assert.Equal(AllocatorTuning.Policy is CpuMemoryPolicy.Trim or CpuMemoryPolicy.Mmap && OperatingSystem.IsLinux(),
