@@ -21,6 +21,9 @@ public static class CommandSupervisor
     /// <summary>Set in the child: it runs the command itself.</summary>
     public const string ChildVariable = "SCRL_SUPERVISED";
 
+    /// <summary>Set to 0 by a user who wants every command in a single process.</summary>
+    public const string OptOutVariable = "SCRL_SUPERVISE";
+
     private static readonly HashSet<string> LongCommands = ["pretrain", "finetune", "roi-eval", "evaluate", "bench", "worker"];
 
     /// <summary>Whether this process is the supervised child of another scrl.</summary>
@@ -31,7 +34,7 @@ public static class CommandSupervisor
     public static bool ShouldSupervise(IReadOnlyList<string> args) =>
         (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         && !IsChild
-        && Environment.GetEnvironmentVariable("SCRL_SUPERVISE") != "0"
+        && Environment.GetEnvironmentVariable(OptOutVariable) != "0"
         && args.Count > 0 && LongCommands.Contains(args[0])
         && !args.Any(a => a is "-h" or "--help" or "-?");
 
@@ -58,7 +61,7 @@ public static class CommandSupervisor
             {
                 File.Delete(breadcrumbFile);
                 int exitCode = await RunChildAsync(args, breadcrumbFile, id => Volatile.Write(ref childId, id));
-                if (!ExitStatus.IsSignal(exitCode) || exitCode == 143 || exitCode == 130) return exitCode;
+                if (!ExitStatus.IsSignal(exitCode) || ExitStatus.IsStopRequest(exitCode)) return exitCode;
                 string? lastActivity = Breadcrumb.Read(breadcrumbFile);
                 AnsiConsole.MarkupLineInterpolated(
                     $"[red]error:[/] scrl {args[0]} was killed by {ExitStatus.Describe(exitCode)} while {lastActivity ?? "starting, before its first step"}.");
@@ -84,5 +87,4 @@ public static class CommandSupervisor
         await child.WaitForExitAsync();
         return child.ExitCode;
     }
-
 }

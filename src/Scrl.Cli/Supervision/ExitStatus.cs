@@ -12,6 +12,9 @@ public static class ExitStatus
     /// <summary>Whether the exit code is a death by signal.</summary>
     public static bool IsSignal(int exitCode) => exitCode is > 128 and < 128 + 65;
 
+    /// <summary>Whether the process was stopped on request: Ctrl+C (SIGINT) or a host's stop (SIGTERM).</summary>
+    public static bool IsStopRequest(int exitCode) => exitCode is 128 + 2 or 128 + 15;
+
     /// <summary>"SIGFPE (signal 8, exit 136)" for a death by signal, "exit 3" otherwise.</summary>
     public static string Describe(int exitCode)
     {
