@@ -2,8 +2,8 @@ using Scrl.Cli;
 using Scrl.Cli.Supervision;
 using Spectre.Console.Cli;
 
-// CPU allocator policy (README, "Speed and memory"): SCRL_CPU_ALLOCATOR=hugepages (the default: glibc on transparent
-// huge pages, set up for the supervised child), reuse, trim, glibc or mmap. Applied before anything large is allocated.
+// CPU allocator policy (README, "Speed and memory"): SCRL_CPU_ALLOCATOR=reuse (the default: freed tensors stay in
+// glibc's heap for the next step), hugepages, trim, glibc or mmap. Applied before anything large is allocated.
 try
 {
     Scrl.Core.Runtime.AllocatorTuning.EnsureApplied();

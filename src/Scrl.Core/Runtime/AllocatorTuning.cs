@@ -6,7 +6,7 @@ namespace Scrl.Core.Runtime;
 public enum CpuMemoryPolicy
 {
     /// <summary>glibc's allocator, untrimmed, on transparent huge pages (<c>glibc.malloc.hugetlb=1</c>): a step that
-    /// faults its activations in takes one fault per 2 MiB instead of one per 4 KiB page. The default. The tunable
+    /// faults its activations in takes one fault per 2 MiB instead of one per 4 KiB page. The tunable
     /// reaches glibc only through the environment at process start, so it holds in the supervised child that runs
     /// every long command; a process started otherwise gets <see cref="Glibc"/>.</summary>
     HugePages,
@@ -14,7 +14,7 @@ public enum CpuMemoryPolicy
     /// <summary>Freed tensors stay in glibc's heap for the next step: large tensors are not given their own mappings
     /// (M_MMAP_MAX 0), one arena serves every thread (M_ARENA_MAX 1: a step's memory is not held once per thread
     /// that allocated it) and nothing is trimmed, so after the first steps no step faults its memory in again; the
-    /// heap then holds the gaps between live tensors too.</summary>
+    /// heap then holds the gaps between live tensors too. The default.</summary>
     Reuse,
 
     /// <summary><c>malloc_trim(0)</c> after every step: the least memory resident between steps, but each step faults
@@ -30,7 +30,7 @@ public enum CpuMemoryPolicy
 
 /// <summary>
 /// The process-wide CPU allocator policy (<see cref="CpuMemoryPolicy"/>), chosen by <c>SCRL_CPU_ALLOCATOR</c>
-/// (hugepages, reuse, trim, glibc or mmap; default hugepages) and applied once, before the first training step.
+/// (reuse, hugepages, trim, glibc or mmap; default reuse) and applied once, before the first training step.
 /// </summary>
 /// <remarks>
 /// libtorch's CPU tensors come from glibc malloc. Measured on the SCRL step, R50 224 px batch 16, on a 2-core AMD EPYC
@@ -68,12 +68,12 @@ public static class AllocatorTuning
     /// they allocate follows it.</summary>
     public static CpuMemoryPolicy EnsureApplied() => Applied.Value;
 
-    /// <summary>The policy <see cref="PolicyVariable"/> names; <see cref="CpuMemoryPolicy.HugePages"/> when unset.</summary>
+    /// <summary>The policy <see cref="PolicyVariable"/> names; <see cref="CpuMemoryPolicy.Reuse"/> when unset.</summary>
     /// <exception cref="ArgumentException">The variable names no policy.</exception>
     public static CpuMemoryPolicy PolicyFromEnvironment() => Environment.GetEnvironmentVariable(PolicyVariable) switch
     {
-        null or "" or "hugepages" => CpuMemoryPolicy.HugePages,
-        "reuse" => CpuMemoryPolicy.Reuse,
+        null or "" or "reuse" => CpuMemoryPolicy.Reuse,
+        "hugepages" => CpuMemoryPolicy.HugePages,
         "trim" => CpuMemoryPolicy.Trim,
         "glibc" => CpuMemoryPolicy.Glibc,
         "mmap" => CpuMemoryPolicy.Mmap,

@@ -9,6 +9,7 @@ namespace Scrl.Cli.Tests.Commands;
 /// process must exit 0, and no 1×1 convolution oneDNN 3.7 divides by zero planning (<see cref="PointwiseConv2d"/>)
 /// may be executed, in either direction. This holds on any CPU, also on one where the division happens to be safe.
 /// </summary>
+[Collection(Supervision.ChildProcessCollection.Name)]
 public sealed partial class OneDnnGuardTests
 {
     public static TheoryData<string[]> TrainingSteps() => new()

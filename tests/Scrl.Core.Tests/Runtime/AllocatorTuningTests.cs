@@ -31,13 +31,13 @@ public sealed class AllocatorTuningTests
     }
 
     [Theory]
-    [InlineData(null, CpuMemoryPolicy.HugePages)]
+    [InlineData(null, CpuMemoryPolicy.Reuse)]
     [InlineData("hugepages", CpuMemoryPolicy.HugePages)]
     [InlineData("reuse", CpuMemoryPolicy.Reuse)]
     [InlineData("trim", CpuMemoryPolicy.Trim)]
     [InlineData("glibc", CpuMemoryPolicy.Glibc)]
     [InlineData("mmap", CpuMemoryPolicy.Mmap)]
-    public void PolicyFromEnvironment_ReadsScrlCpuAllocator_DefaultingToHugePages(string? value, CpuMemoryPolicy expected) =>
+    public void PolicyFromEnvironment_ReadsScrlCpuAllocator_DefaultingToReuse(string? value, CpuMemoryPolicy expected) =>
         WithPolicyVariable(value, () => Assert.Equal(expected, AllocatorTuning.PolicyFromEnvironment()));
 
     [Fact]
