@@ -5,17 +5,17 @@ namespace Scrl.Core.Runtime;
 /// <summary>What glibc's malloc does with the gigabytes of activations a CPU training step frees.</summary>
 public enum CpuMemoryPolicy
 {
-    /// <summary>glibc's allocator, untrimmed, on transparent huge pages (<c>glibc.malloc.hugetlb=1</c>): a step that
-    /// faults its activations in takes one fault per 2 MiB instead of one per 4 KiB page. The tunable
-    /// reaches glibc only through the environment at process start, so it holds in the supervised child that runs
-    /// every long command; a process started otherwise gets <see cref="Glibc"/>.</summary>
-    HugePages,
-
     /// <summary>Freed tensors stay in glibc's heap for the next step: large tensors are not given their own mappings
     /// (M_MMAP_MAX 0), one arena serves every thread (M_ARENA_MAX 1: a step's memory is not held once per thread
     /// that allocated it) and nothing is trimmed, so after the first steps no step faults its memory in again; the
     /// heap then holds the gaps between live tensors too. The default.</summary>
     Reuse,
+
+    /// <summary>glibc's allocator, untrimmed, on transparent huge pages (<c>glibc.malloc.hugetlb=1</c>): a step that
+    /// faults its activations in takes one fault per 2 MiB instead of one per 4 KiB page. The tunable
+    /// reaches glibc only through the environment at process start, so it holds in the supervised child that runs
+    /// every long command; a process started otherwise gets <see cref="Glibc"/>.</summary>
+    HugePages,
 
     /// <summary><c>malloc_trim(0)</c> after every step: the least memory resident between steps, but each step faults
     /// its activations in again, which costs 1.6-3× the step time on VMs where a page fault is expensive.</summary>
