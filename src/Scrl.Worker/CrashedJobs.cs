@@ -19,6 +19,7 @@ public static class CrashedJobs
         string workDirectory, string cause, IArtifactStore store, IJobOutcomeSink sink, ILogger log, CancellationToken cancellationToken)
     {
         var failed = new List<JobMessage>();
+        var ledger = new InFlightJobs(workDirectory);
         foreach (var (job, progress) in InFlightJobs.Read(workDirectory))
         {
             string reason = $"The worker process died by {cause} while running this {job.Stage} job (attempt {job.Attempt}" +
@@ -36,7 +37,7 @@ public static class CrashedJobs
             {
                 log.LogWarning(ex, "Reporting the crash failed; the orchestrator will read result.json");
             }
-            new InFlightJobs(workDirectory).End(job);
+            ledger.End(job);
             failed.Add(job);
         }
         return failed;

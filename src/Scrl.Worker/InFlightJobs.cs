@@ -1,3 +1,4 @@
+using Scrl.Core.IO;
 using Scrl.Pipeline.Jobs;
 
 namespace Scrl.Worker;
@@ -20,12 +21,12 @@ public sealed class InFlightJobs(string workDirectory)
     public void Begin(JobMessage job)
     {
         Directory.CreateDirectory(Folder);
-        WriteAtomically(PathOf(job, JobSuffix), JobJson.Serialize(job));
+        AtomicFile.WriteAllBytes(PathOf(job, JobSuffix), JobJson.Serialize(job));
         File.Delete(PathOf(job, ProgressSuffix));
     }
 
     public void Record(JobMessage job, JobProgress progress) =>
-        WriteAtomically(PathOf(job, ProgressSuffix), System.Text.Encoding.UTF8.GetBytes(
+        AtomicFile.WriteAllBytes(PathOf(job, ProgressSuffix), System.Text.Encoding.UTF8.GetBytes(
             progress.TotalSteps > 0 ? $"step {progress.Step} of {progress.TotalSteps}" : $"step {progress.Step}"));
 
     public void End(JobMessage job)
@@ -50,11 +51,4 @@ public sealed class InFlightJobs(string workDirectory)
     }
 
     private string PathOf(JobMessage job, string suffix) => Path.Combine(Folder, $"{job.JobId}-attempt-{job.Attempt}{suffix}");
-
-    private static void WriteAtomically(string path, byte[] content)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, content);
-        File.Move(temporary, path, overwrite: true);
-    }
 }

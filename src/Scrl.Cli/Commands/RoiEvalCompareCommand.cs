@@ -14,7 +14,6 @@ public sealed class RoiEvalCompareCommand(IAnsiConsole console) : Command<RoiEva
         [Description("Run folders, checkpoints, .pth files or 'random'.")]
         public string[] Backbones { get; init; } = [];
 
-
         public override ValidationResult Validate() =>
             Backbone is not null
                 ? ValidationResult.Error("roi-eval compare takes its backbones as arguments, not --backbone")

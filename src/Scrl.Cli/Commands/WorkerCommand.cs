@@ -140,14 +140,15 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
     {
         using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
         var log = loggers.CreateLogger<WorkerCommand>();
+        string cause = ExitStatus.Describe(exitCode);
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             await using WorkerServices services = await WorkerServices.CreateAsync(settings, loggers, deadline.Token);
-            var failed = await CrashedJobs.FailAsync(Path.GetFullPath(settings.WorkDirectory), ExitStatus.Describe(exitCode),
+            var failed = await CrashedJobs.FailAsync(Path.GetFullPath(settings.WorkDirectory), cause,
                                                      services.Store, services.Outcomes, log, deadline.Token);
             log.LogWarning("Worker process died by {Cause}; failed {Count} job(s) it was running; starting a new worker process",
-                           ExitStatus.Describe(exitCode), failed.Count);
+                           cause, failed.Count);
             return true;
         }
         catch (Exception ex)

@@ -94,6 +94,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private static string WriteExitWithParentScript()
     {
+        // Linked into the Azurite test fixture, which has no Scrl.Core: a per-process temporary file and a rename.
         string path = Path.Combine(Path.GetTempPath(), "scrl-exit-with-parent.cjs");
         string temporary = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllText(temporary, ExitWithParentScript);

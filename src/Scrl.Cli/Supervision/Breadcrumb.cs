@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using Scrl.Core.IO;
 
 namespace Scrl.Cli.Supervision;
 
@@ -28,9 +30,8 @@ public static class Breadcrumb
             _lastWrite = ticks;
             try
             {
-                string temporary = FilePath + ".tmp";
-                File.WriteAllText(temporary, activity);
-                File.Move(temporary, FilePath, overwrite: true);
+                // Only a crash of this process has to be survived: no flush to the device.
+                AtomicFile.WriteAllBytes(FilePath, Encoding.UTF8.GetBytes(activity), syncToDisk: false);
             }
             catch (IOException)
             {

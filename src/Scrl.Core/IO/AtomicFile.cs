@@ -8,7 +8,9 @@ namespace Scrl.Core.IO;
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any failure the target is untouched.</summary>
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="syncToDisk">As for <see cref="WriteAsync"/>: false skips the flush to the device, for files that need
+    /// only survive a crash of the process.</param>
+    public static void Write(string path, Action<Stream> write, bool syncToDisk = true)
     {
         ArgumentNullException.ThrowIfNull(write);
         string temp = TempPathFor(path);
@@ -17,7 +19,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: syncToDisk);
             }
             File.Move(temp, path, overwrite: true);
         }
@@ -67,7 +69,8 @@ public static class AtomicFile
     }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
-    public static void WriteAllBytes(string path, ReadOnlyMemory<byte> bytes) => Write(path, s => s.Write(bytes.Span));
+    public static void WriteAllBytes(string path, ReadOnlyMemory<byte> bytes, bool syncToDisk = true) =>
+        Write(path, s => s.Write(bytes.Span), syncToDisk);
 
     private static string TempPathFor(string path)
     {

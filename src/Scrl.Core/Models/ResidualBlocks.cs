@@ -30,12 +30,12 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
 
     /// <param name="x">[N, C, H, W].</param>
     /// <returns>[N, P, H/s, W/s].</returns>
+    /// <remarks>Intermediates go to the caller's dispose scope: ResNetBackbone runs each block in a scope of its own.</remarks>
     public override Tensor forward(Tensor x)
     {
-        using var scope = NewDisposeScope();
         var y = bn2.call(conv2.call(bn1.call(conv1.call(x)).relu_()));
         var identity = downsample?.call(x) ?? x;
-        return y.add_(identity).relu_().MoveToOuterDisposeScope();
+        return y.add_(identity).relu_();
     }
 }
 
@@ -68,14 +68,14 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
 
     /// <param name="x">[N, C, H, W].</param>
     /// <returns>[N, 4P, H/s, W/s].</returns>
+    /// <remarks>Intermediates go to the caller's dispose scope: ResNetBackbone runs each block in a scope of its own.</remarks>
     public override Tensor forward(Tensor x)
     {
-        using var scope = NewDisposeScope();
         var y = bn1.call(conv1.call(x)).relu_();
         y = bn2.call(conv2.call(y)).relu_();
         y = bn3.call(conv3.call(y));
         var identity = downsample?.call(x) ?? x;
-        return y.add_(identity).relu_().MoveToOuterDisposeScope();
+        return y.add_(identity).relu_();
     }
 }
 
