@@ -49,7 +49,7 @@ app.Configure(config =>
         switch (e)
         {
             case Scrl.Core.Configuration.ConfigException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-                 or Scrl.Core.Interop.CheckpointMismatchException or ArgumentException
+                 or Scrl.Core.Interop.CheckpointMismatchException or Scrl.Detection.DetectorMismatchException or ArgumentException
                  or Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException:
                 return UserError(e.Message);
             case CommandParseException or CommandRuntimeException:   // the command line itself: unknown command or option, bad value

@@ -37,13 +37,13 @@ public sealed class EvaluationStageTests(AzuriteFixture azurite)
         using (JsonDocument json = JsonDocument.Parse(await harness.ReadTextAsync(roiEval.ArtifactPrefix + "pretrained/roi-eval.json")))
             Assert.Equal(evaluated.Metrics["top1"], json.RootElement.GetProperty("scores").GetProperty("top1").GetDouble(), 12);
 
-        var finetuneOptions = new StageJobOptions.Finetune(FinetuneTask.CocoDetection, FinetuneSchedule.OneX, Backbone.ResNet18, pretrained.Artifacts,
+        var finetuneOptions = new StageJobOptions.Finetune(FinetuneDetector.FasterRcnn, FinetuneTask.CocoDetection, FinetuneSchedule.OneX, Backbone.ResNet18, pretrained.Artifacts,
             harness.LocalCoco, harness.LocalCoco, new Dictionary<string, string>
             {
                 ["maxSteps"] = "2", ["imagesPerStep"] = "2", ["lrSteps"] = "[]", ["warmupSteps"] = "1", ["checkpointPeriod"] = "1",
                 ["trainMinSizes"] = "[64]", ["testMinSize"] = "64", ["maxSize"] = "96",
             });
-        JobMessage finetune = Job(pretrain, "finetune-coco-det-1x", StageKind.Finetune, StageJobOptions.ToJson(finetuneOptions));
+        JobMessage finetune = Job(pretrain, "finetune-faster-rcnn-coco-det-1x", StageKind.Finetune, StageJobOptions.ToJson(finetuneOptions));
         await harness.Transport.SendAsync(finetune, CancellationToken.None);
         JobOutcome finetuned = (await harness.NextOutcomeAsync(Timeout)).Outcome!;
 
@@ -61,9 +61,9 @@ public sealed class EvaluationStageTests(AzuriteFixture azurite)
         await using var harness = await WorkerHarness.CreateAsync(azurite.Endpoints);
         harness.Start();
         string missing = Path.Combine(harness.LocalCoco, "no-such-folder");
-        var options = new StageJobOptions.Finetune(FinetuneTask.CocoDetection, FinetuneSchedule.OneX, Backbone.ResNet18, ["runs/x/pretrain/metrics.jsonl"],
+        var options = new StageJobOptions.Finetune(FinetuneDetector.FasterRcnn, FinetuneTask.CocoDetection, FinetuneSchedule.OneX, Backbone.ResNet18, ["runs/x/pretrain/metrics.jsonl"],
             missing, missing, new Dictionary<string, string> { ["maxSteps"] = "-1", ["noSuchOption"] = "3" });
-        JobMessage job = Job(WorkerHarness.PretrainJob("bad", 1, 1), "finetune-coco-det-1x", StageKind.Finetune, StageJobOptions.ToJson(options));
+        JobMessage job = Job(WorkerHarness.PretrainJob("bad", 1, 1), "finetune-faster-rcnn-coco-det-1x", StageKind.Finetune, StageJobOptions.ToJson(options));
         await harness.Transport.SendAsync(job, CancellationToken.None);
 
         DeadLetteredJob poison = await harness.NextPoisonAsync(Timeout);

@@ -89,7 +89,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         var worker = new JobWorker(Transport, Store, new StorageQueueOutcomeSink(Outcomes),
                                    [new PretrainStageRunner("cpu", TimeSpan.FromMilliseconds(200), NullLoggerFactory.Instance),
                                     new RoiEvalStageRunner("cpu", NullLogger<RoiEvalStageRunner>.Instance),
-                                    new FinetuneStageRunner(TimeSpan.FromMilliseconds(200), NullLogger<FinetuneStageRunner>.Instance)],
+                                    new FinetuneStageRunner("cpu", TimeSpan.FromMilliseconds(200), NullLogger<FinetuneStageRunner>.Instance)],
                                    options, NullLogger<JobWorker>.Instance);
         _running = Task.Run(() => worker.RunAsync(_stop.Token));
     }

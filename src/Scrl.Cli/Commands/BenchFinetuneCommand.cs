@@ -15,9 +15,9 @@ namespace Scrl.Cli.Commands;
 // Shapes: N images of the batch, each [3, H, W]; G boxes per image, xyxy px.
 
 /// <summary>
-/// Times Faster R-CNN R50-FPN training steps (forward, backward, SGD) and inference passes on CPU, with the share
-/// of NMS and RoIAlign in each. bench/pytorch_fasterrcnn_step.py does the same work in PyTorch and prints the
-/// same JSON lines.
+/// Times a detector's training steps (forward, backward, SGD) and inference passes on CPU, with the share of NMS
+/// and RoIAlign in each: Faster R-CNN or RetinaNet, R50-FPN. bench/pytorch_detector_step.py does the
+/// same work in PyTorch and prints the same JSON lines.
 /// </summary>
 public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings>
 {
@@ -25,6 +25,11 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
 
     public sealed class Settings : CommandSettings
     {
+        [CommandOption("--detector <KIND>")]
+        [Description("faster-rcnn or retinanet.")]
+        [DefaultValue("faster-rcnn")]
+        public string Detector { get; init; } = "faster-rcnn";
+
         [CommandOption("--size <PX>")]
         [Description("Shortest and longest side after resizing (min_size = max_size).")]
         [DefaultValue(512)]
@@ -52,7 +57,9 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         public override ValidationResult Validate() =>
             Size < 64 || Steps < 1 || Warmup < 0 || Passes < 1 || Threads < 1
                 ? ValidationResult.Error("need --size >= 64, --steps >= 1, --warmup >= 0, --passes >= 1 and --threads >= 1")
-                : ValidationResult.Success();
+                : DetectorKinds.TryParse(Detector) is null
+                    ? ValidationResult.Error($"--detector must be one of {string.Join(", ", DetectorKinds.All)}")
+                    : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -60,19 +67,17 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         set_num_threads(settings.Threads);
         random.manual_seed(0);
         var ops = new PhaseTimer(CPU);                                   // NMS and RoIAlign inside the detector
-        using var model = FasterRcnn.FromOptions(new FasterRcnnOptions
-        {
-            NumClasses = 91,
-            Backbone = new BackboneOptions { Norm = BackboneNorm.BatchNorm, TrainableLayers = 5 },   // torchvision without pretrained weights
-            Transform = new TransformOptions { MinSize = [settings.Size], MaxSize = settings.Size },
-        }, ops);
+        var kind = DetectorKinds.Parse(settings.Detector);
+        using var model = DetectorFactory.Create(kind, 91,
+            new BackboneOptions { Norm = BackboneNorm.BatchNorm, TrainableLayers = 5 },   // torchvision without pretrained weights
+            new TransformOptions { MinSize = [settings.Size], MaxSize = settings.Size }, ops);
         var (images, targets) = SyntheticBatch(seed: 0);
         AnsiConsole.MarkupLineInterpolated($"torch threads {get_num_threads()}; batch {images.Count}, {settings.Size} px; medians over {settings.Steps} steps and {settings.Passes} passes after {settings.Warmup} warm-up each");
 
         var train = Train(model, ops, images, targets, settings, cancellationToken);
-        Report("train", images.Count, settings, train.Medians());
+        Report(kind, "train", images.Count, settings, train.Medians());
         var inference = Infer(model, ops, images, settings, cancellationToken);
-        Report("inference", images.Count, settings, inference.Medians());
+        Report(kind, "inference", images.Count, settings, inference.Medians());
         return 0;
     }
 
@@ -88,7 +93,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
     }
 
     /// <summary>Training steps: forward (losses), backward, SGD(0.02, momentum 0.9, wd 1e-4) as torchvision's reference.</summary>
-    private static PhaseTimer Train(FasterRcnn model, PhaseTimer ops, List<Tensor> images, List<DetectionTarget> targets, Settings settings, CancellationToken ct)
+    private static PhaseTimer Train(Detector model, PhaseTimer ops, List<Tensor> images, List<DetectionTarget> targets, Settings settings, CancellationToken ct)
     {
         model.train();
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
@@ -98,7 +103,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         {
             ct.ThrowIfCancellationRequested();
             var t = i < settings.Warmup ? new PhaseTimer(CPU) : timer;
-            Breadcrumb.Leave($"benchmarking Faster R-CNN R50-FPN training at {settings.Size} px, step {i + 1} of {settings.Warmup + settings.Steps}", now: true);
+            Breadcrumb.Leave($"benchmarking {DetectorKinds.NameOf(model.Kind)} R50-FPN training at {settings.Size} px, step {i + 1} of {settings.Warmup + settings.Steps}", now: true);
             var before = ops.Totals();
             var clock = Stopwatch.StartNew();
             t.Restart();
@@ -119,8 +124,8 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         return timer;
     }
 
-    /// <summary>Inference passes in eval mode (1000 proposals per image, per-class NMS of the detections).</summary>
-    private static PhaseTimer Infer(FasterRcnn model, PhaseTimer ops, List<Tensor> images, Settings settings, CancellationToken ct)
+    /// <summary>Inference passes in eval mode.</summary>
+    private static PhaseTimer Infer(Detector model, PhaseTimer ops, List<Tensor> images, Settings settings, CancellationToken ct)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -129,7 +134,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         {
             ct.ThrowIfCancellationRequested();
             var t = i < settings.Warmup ? new PhaseTimer(CPU) : timer;
-            Breadcrumb.Leave($"benchmarking Faster R-CNN R50-FPN inference at {settings.Size} px, pass {i + 1} of {settings.Warmup + settings.Passes}", now: true);
+            Breadcrumb.Leave($"benchmarking {DetectorKinds.NameOf(model.Kind)} R50-FPN inference at {settings.Size} px, pass {i + 1} of {settings.Warmup + settings.Passes}", now: true);
             var before = ops.Totals();
             var clock = Stopwatch.StartNew();
             using (NewDisposeScope())
@@ -147,14 +152,14 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
             timer.Add(phase, after.GetValueOrDefault(phase) - before.GetValueOrDefault(phase));
     }
 
-    /// <summary>One JSON line per case, with the same keys as bench/pytorch_fasterrcnn_step.py.</summary>
-    private static void Report(string mode, int batch, Settings settings, IReadOnlyDictionary<string, double> medians)
+    /// <summary>One JSON line per case, with the same keys as the PyTorch scripts.</summary>
+    private static void Report(DetectorKind kind, string mode, int batch, Settings settings, IReadOnlyDictionary<string, double> medians)
     {
         double step = medians[TotalPhase];
         double nms = medians[DetectionPhases.Nms], roiAlign = medians[DetectionPhases.RoiAlign];
         var record = new Dictionary<string, object>
         {
-            ["framework"] = "scrl.cloud (TorchSharp)", ["model"] = "fasterrcnn_resnet50_fpn", ["mode"] = mode,
+            ["framework"] = "scrl.cloud (TorchSharp)", ["model"] = kind == DetectorKind.RetinaNet ? "retinanet_resnet50_fpn" : "fasterrcnn_resnet50_fpn", ["mode"] = mode,
             ["batch"] = batch, ["size"] = settings.Size, ["threads"] = get_num_threads(),
             ["median_s"] = Math.Round(step, 4), ["images_per_s"] = Math.Round(batch / step, 3),
             ["peak_rss_mb"] = PeakMemory.ResidentMegabytes(),

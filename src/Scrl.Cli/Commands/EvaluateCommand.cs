@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using Scrl.Core;
 using Scrl.Core.Data.Coco;
 using Scrl.Core.Data.Datasets;
 using Scrl.Core.Reporting;
@@ -33,7 +34,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string Detections { get; init; } = "";
 
         [CommandOption("--model <CKPT>")]
-        [Description("Fine-tuning checkpoint (scrl finetune's checkpoints/step-*.ckpt), with --val.")]
+        [Description("Fine-tuning checkpoint of any detector (scrl finetune's checkpoints/step-*.ckpt), with --val.")]
         public string Model { get; init; } = "";
 
         [CommandOption("--val <DIR>")]
@@ -71,6 +72,11 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         [DefaultValue(4)]
         public int Overlays { get; init; } = 4;
 
+        [CommandOption("-d|--device <DEVICE>")]
+        [Description("cpu or cuda[[:n]], where --model runs.")]
+        [DefaultValue("cpu")]
+        public string Device { get; init; } = "cpu";
+
         [CommandOption("-o|--out <DIR>")]
         [DefaultValue("runs/evaluate")]
         public string Output { get; init; } = "runs/evaluate";
@@ -97,7 +103,9 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         string split = settings.Split ?? (format == DatasetFormat.Voc ? "test" : CocoLayout.Val);
         var dataset = DatasetReaders.Read(format, settings.Val, split);
         var data = new DetectionDataset(dataset, training: false);
-        using var model = FasterRcnnCheckpoint.Load(settings.Model, new TransformOptions { MinSize = [settings.MinSize], MaxSize = settings.MaxSize });
+        using var model = DetectorCheckpoint.Load(settings.Model, new TransformOptions { MinSize = [settings.MinSize], MaxSize = settings.MaxSize },
+                                                  device: Devices.Parse(settings.Device));
+        console.MarkupLineInterpolated($"[bold]{DetectorKinds.NameOf(model.Kind)}[/] from {settings.Model}");
         var detections = DetectionPredictor.Predict(model, data, settings.Batch, cancellationToken);
 
         Directory.CreateDirectory(settings.Output);

@@ -1,10 +1,8 @@
 using System.ComponentModel;
-using Scrl.Core.Data.Coco;
-using Scrl.Core.Data.Datasets;
+using Scrl.Core;
 using Scrl.Core.Configuration;
-using Scrl.Core.Models;
-using Scrl.Core.Training.Checkpoints;
-using Scrl.Core.Training.Metrics;
+using Scrl.Core.Data.Coco;
+using Scrl.Detection;
 using Scrl.Detection.Training;
 using Scrl.Cli.Supervision;
 using Spectre.Console;
@@ -12,7 +10,7 @@ using Spectre.Console.Cli;
 
 namespace Scrl.Cli.Commands;
 
-/// <summary><c>scrl finetune</c>: Faster R-CNN R50-FPN on COCO or VOC from a pretrained (or random) backbone.</summary>
+/// <summary><c>scrl finetune</c>: a detector (Faster R-CNN or RetinaNet, R50-FPN) on COCO or VOC from a pretrained (or random) backbone.</summary>
 public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -22,26 +20,44 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         [DefaultValue("coco-det")]
         public string Task { get; init; } = "coco-det";
 
+        [CommandOption("--detector <KIND>")]
+        [Description("faster-rcnn or retinanet.")]
+        [DefaultValue("faster-rcnn")]
+        public string Detector { get; init; } = "faster-rcnn";
+
         [CommandOption("--backbone <PATH>")]
         [Description("Backbone checkpoint (SCRL .ckpt, torchvision .pth) or 'random'.")]
         [DefaultValue("random")]
         public string Backbone { get; init; } = "random";
 
         [CommandOption("--train <PATH>")]
-        [Description("COCO: annotations/instances_<split>.json (images in the folder <split> beside annotations/). VOC: VOCdevkit/VOC2007 folder.")]
+        [Description("COCO: the dataset root (annotations/, train2017/) or its annotations/instances_<split>2017.json. VOC: a VOCdevkit/VOC2007 folder.")]
         public string Train { get; init; } = "";
 
         [CommandOption("--train-split <SPLIT>")]
-        [Description("VOC split (default trainval), or COCO image folder name (default: the <split> of instances_<split>.json).")]
+        [Description("Split to train on (default: train for COCO, trainval for VOC; a COCO instances file names its own).")]
         public string? TrainSplit { get; init; }
 
+        [CommandOption("--val <PATH>")]
+        [Description("Dataset root to score the final checkpoint on, in the task's layout (default: no evaluation).")]
+        public string? Val { get; init; }
+
+        [CommandOption("--val-split <SPLIT>")]
+        [Description("Split of --val (default: val for COCO, test for VOC).")]
+        public string? ValSplit { get; init; }
+
         [CommandOption("--schedule <NAME>")]
-        [Description("1x, 0.5x or voc.")]
+        [Description("1x, 0.5x or voc (default: 1x for COCO, voc for VOC), at the detector's base learning rate.")]
         public string? Schedule { get; init; }
 
         [CommandOption("--set <KEY=VALUE>")]
         [Description("Override a training option, e.g. maxSteps=200, baseLearningRate=0.01, trainMinSizes=[[480,512]] (repeatable).")]
         public string[] Overrides { get; init; } = [];
+
+        [CommandOption("-d|--device <DEVICE>")]
+        [Description("cpu or cuda[[:n]].")]
+        [DefaultValue("cpu")]
+        public string Device { get; init; } = "cpu";
 
         [CommandOption("-o|--out <DIR>")]
         [DefaultValue("runs/finetune")]
@@ -50,56 +66,62 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var task = settings.Task switch
-        {
-            "coco-det" => FinetuneTask.CocoDet,
-            "voc-det" => FinetuneTask.VocDet,
-            _ => throw new ArgumentException($"--task must be coco-det or voc-det, was '{settings.Task}'"),
-        };
-        var options = ConfigLoader.Override(FinetuneOptions.ForSchedule(settings.Schedule ?? (task == FinetuneTask.VocDet ? "voc" : "1x")),
-                                            settings.Overrides, o => o.Validate(""));
-        var dataset = task == FinetuneTask.VocDet
-            ? VocDatasetReader.Read(settings.Train, settings.TrainSplit ?? "trainval")
-            : CocoDatasetReader.Read(settings.Train, CocoImageFolder(settings.Train, settings.TrainSplit));
-        var train = new DetectionDataset(dataset, training: true);
-        console.MarkupLineInterpolated($"{train.Records.Count} training images, {train.SkippedImages} skipped (no non-crowd boxes), {train.NumClasses - 1} classes");
-
-        bool pretrained = settings.Backbone != FinetuneModel.RandomBackbone;
-        using var model = FinetuneModel.Create(train.NumClasses, FinetuneModel.VariantOf(settings.Backbone, ResNetVariant.ResNet50), pretrained, options);
-        if (pretrained) FinetuneModel.LoadBackbone(model, settings.Backbone);
-
-        var trainer = new DetectionTrainer(model, train, options);
-        Directory.CreateDirectory(settings.Output);
-        var store = new CheckpointStore(Path.Combine(settings.Output, "checkpoints"), keep: 3);
-        long start = 0;
-        using (var latest = store.LoadLatest())
-            if (latest is not null) start = trainer.Restore(latest);
-        using var metrics = new CompositeMetricSink([
-            new JsonlMetricSink(Path.Combine(settings.Output, "metrics.jsonl"), resumeStep: start),
-            new TensorBoardEventSink(Path.Combine(settings.Output, "tb"), purgeStep: start)]);
+        var spec = ToSpec(settings);
+        using var job = new FinetuneJob(spec, settings.Output, Devices.Parse(settings.Device));
+        var data = job.TrainData;
+        console.MarkupLineInterpolated(
+            $"[bold]{settings.Detector}[/] on {settings.Task}: {data.Records.Count} training images, {data.SkippedImages} skipped (no non-crowd boxes), {data.NumClasses - 1} classes, {job.TotalSteps} steps, device {settings.Device}");
         var progress = new SyncProgress<DetectionStepResult>(r =>
         {
-            console.MarkupLineInterpolated($"step {r.Step + 1}/{options.MaxSteps} loss {r.Losses["loss"]:F4} lr {r.LearningRate:G3} {r.Seconds:F2}s");
-            Breadcrumb.Leave($"fine-tuning into {settings.Output}, step {r.Step + 1} of {options.MaxSteps}");
+            console.MarkupLineInterpolated($"step {r.Step + 1}/{job.TotalSteps} loss {r.Losses["loss"]:F4} lr {r.LearningRate:G3} {r.Seconds:F2}s");
+            Breadcrumb.Leave($"fine-tuning {settings.Detector} into {settings.Output}, step {r.Step + 1} of {job.TotalSteps}");
         });
-        if (start >= options.MaxSteps) console.MarkupLineInterpolated($"{settings.Output} already holds all {options.MaxSteps} steps");
-        trainer.Run(start, store, metrics, progress, cancellationToken);
-        string checkpoint = Path.Combine(store.Directory, CheckpointStore.NameOf(options.MaxSteps) + ".ckpt");
-        console.MarkupLineInterpolated($"[green]done[/] at step {options.MaxSteps}; score it with scrl evaluate --model <checkpoint> --val <dataset root>");
-        console.WriteCopyable($"checkpoint  {Path.GetFullPath(checkpoint)}");
-        console.WriteCopyable($"metrics     {Path.GetFullPath(Path.Combine(settings.Output, "metrics.jsonl"))}");
+        var trained = job.Train(progress, cancellationToken);
+        if (trained.ResumedFrom >= job.TotalSteps) console.MarkupLineInterpolated($"{settings.Output} already holds all {job.TotalSteps} steps");
+        console.MarkupLineInterpolated($"[green]done[/] at step {trained.Step}");
+        console.WriteCopyable($"checkpoint  {Path.GetFullPath(trained.Checkpoint)}");
+        console.WriteCopyable($"metrics     {Path.GetFullPath(job.Layout.Metrics)}");
+        if (spec.Val is null)
+        {
+            console.MarkupLine("score it with scrl evaluate --model <checkpoint> --val <dataset root>, or pass --val next time");
+            return 0;
+        }
+        Breadcrumb.Leave($"scoring {settings.Detector} of {settings.Output} on {spec.Val.Root}");
+        var scored = job.Evaluate(cancellationToken: cancellationToken);
+        console.WriteLine(scored.Scores!.Summary);
+        console.WriteCopyable($"evaluation  {Path.GetFullPath(job.Layout.Evaluation)}");
         return 0;
     }
 
-    // --train-split names a folder beside annotations/; without it, the folder the file's name gives (instances_train2017.json: train2017).
-    private static string CocoImageFolder(string annotationFile, string? split)
+    /// <summary>The job the options describe; the task supplies the layout, splits and schedule they leave out.</summary>
+    internal static FinetuneSpec ToSpec(Settings settings)
     {
-        string folder = split is null
-            ? CocoLayout.ImageFolderOf(annotationFile)
-              ?? throw new ArgumentException($"Cannot tell the image folder of '{annotationFile}' from its name; pass --train-split <folder name>.")
-            : Path.Combine(CocoLayout.RootOf(annotationFile)!, split);
-        return Directory.Exists(folder)
-            ? folder
-            : throw new DirectoryNotFoundException($"COCO image folder '{folder}' does not exist (--train-split names a folder beside annotations/).");
+        var task = FinetuneTasks.Parse(settings.Task);
+        var detector = DetectorKinds.Parse(settings.Detector);
+        if (settings.Train.Length == 0) throw new ArgumentException("--train is required: the training split's dataset root");
+        var training = ConfigLoader.Override(FinetuneOptions.ForSchedule(settings.Schedule ?? FinetuneTasks.DefaultScheduleOf(task), detector),
+                                             settings.Overrides, o => o.Validate(""));
+        return new FinetuneSpec
+        {
+            Detector = detector,
+            Task = task,
+            Train = TrainSplit(task, settings.Train, settings.TrainSplit),
+            Val = settings.Val is null ? null : DetectionSplit.Val(task, settings.Val, settings.ValSplit),
+            Backbone = settings.Backbone,
+            Training = training,
+        };
+    }
+
+    // A COCO instances file stands for its dataset root and split: <root>/annotations/instances_<split>2017.json.
+    private static DetectionSplit TrainSplit(FinetuneTask task, string train, string? split)
+    {
+        if (task != FinetuneTask.CocoDet || Directory.Exists(train)) return DetectionSplit.Train(task, train, split);
+        string name = Path.GetFileNameWithoutExtension(train);
+        if (!File.Exists(train) || !name.StartsWith("instances_", StringComparison.Ordinal) || !name.EndsWith("2017", StringComparison.Ordinal))
+            throw new ArgumentException($"--train '{train}' is neither a COCO dataset root nor its annotations/instances_<split>2017.json");
+        string fileSplit = name["instances_".Length..^"2017".Length];
+        if (split is not null && split != fileSplit)
+            throw new ArgumentException($"--train-split {split} contradicts '{train}', which is the {fileSplit} split");
+        return DetectionSplit.Train(task, CocoLayout.RootOf(train)!, fileSplit);
     }
 }

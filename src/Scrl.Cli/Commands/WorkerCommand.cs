@@ -82,7 +82,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         public int HeartbeatSeconds { get; init; } = 20;
 
         [CommandOption("-d|--device <DEVICE>")]
-        [Description("Where pretrain and RoI-eval jobs run: cpu or cuda[[:n]] (a pretrain job that names a device runs there; fine-tuning runs on the CPU).")]
+        [Description("Where jobs run: cpu or cuda[[:n]] (a pretrain job that names a device runs there).")]
         [DefaultValue("cpu")]
         public string Device { get; init; } = "cpu";
 
@@ -125,7 +125,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
             new ShardStageRunner(loggers.CreateLogger<ShardStageRunner>()),
             new PretrainStageRunner(settings.Device, TimeSpan.FromSeconds(5), loggers),
             new RoiEvalStageRunner(settings.Device, loggers.CreateLogger<RoiEvalStageRunner>()),
-            new FinetuneStageRunner(TimeSpan.FromSeconds(5), loggers.CreateLogger<FinetuneStageRunner>()),
+            new FinetuneStageRunner(settings.Device, TimeSpan.FromSeconds(5), loggers.CreateLogger<FinetuneStageRunner>()),
         ];
         var worker = new JobWorker(services.Transport, services.Store, services.Outcomes, runners, options, loggers.CreateLogger<JobWorker>());
         loggers.CreateLogger<WorkerCommand>().LogInformation("Worker taking jobs from {Queues} ({Transport}), artifacts in {Store}; Ctrl+C or SIGTERM stops it",

@@ -55,7 +55,7 @@ public sealed record EvalBackbone(ResNetBackbone Module, string Identity, string
     {
         if (File.Exists(spec)) return Path.GetFullPath(spec);
         if (!Directory.Exists(spec)) throw new FileNotFoundException($"Backbone '{spec}' is neither 'random', a file, nor a run folder.", spec);
-        foreach (var folder in new[] { new PretrainRunLayout(spec).Checkpoints, spec })
+        foreach (var folder in new[] { new RunLayout(spec).Checkpoints, spec })
         {
             string latest = Path.Combine(folder, "latest");
             if (File.Exists(latest)) return Path.GetFullPath(Path.Combine(folder, File.ReadAllText(latest).Trim() + ".ckpt"));

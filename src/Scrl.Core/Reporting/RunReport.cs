@@ -10,7 +10,7 @@ namespace Scrl.Core.Reporting;
 /// </summary>
 public static class RunReport
 {
-    /// <summary>The summary's file name inside <see cref="PretrainRunLayout.Report"/>.</summary>
+    /// <summary>The summary's file name inside <see cref="RunLayout.Report"/>.</summary>
     public const string MarkdownFile = "report.md";
 
     /// <summary>Each chart: its file, title, Y label and the scalars it draws. A chart none of whose scalars were logged is skipped.</summary>
@@ -23,12 +23,12 @@ public static class RunReport
     ];
 
     /// <summary>
-    /// Reads <see cref="PretrainRunLayout.Metrics"/> and writes the charts and <see cref="MarkdownFile"/> into
-    /// <see cref="PretrainRunLayout.Report"/> (created if needed), each atomically. With no metrics it writes only a
+    /// Reads <see cref="RunLayout.Metrics"/> and writes the charts and <see cref="MarkdownFile"/> into
+    /// <see cref="RunLayout.Report"/> (created if needed), each atomically. With no metrics it writes only a
     /// markdown file that says so.
     /// </summary>
     /// <returns>The paths written, the markdown last.</returns>
-    public static IReadOnlyList<string> Write(PretrainRunLayout layout)
+    public static IReadOnlyList<string> Write(RunLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
         Directory.CreateDirectory(layout.Report);

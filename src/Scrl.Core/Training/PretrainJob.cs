@@ -53,7 +53,7 @@ public sealed class PretrainJob : IDisposable
         _source = source;
         _log = logger ?? NullLogger.Instance;
         _configJson = ConfigLoader.ToJson(config);
-        Layout = new PretrainRunLayout(runDirectory);
+        Layout = new RunLayout(runDirectory);
 
         _loader = PretrainDataLoader.Create(source, new PretrainDataLoaderOptions
         {
@@ -71,7 +71,7 @@ public sealed class PretrainJob : IDisposable
         _hooks = [.. OnlineRoiEvalHook.FromConfig(config), .. hooks ?? []];
     }
 
-    public PretrainRunLayout Layout { get; }
+    public RunLayout Layout { get; }
 
     public long TotalSteps { get; }
 

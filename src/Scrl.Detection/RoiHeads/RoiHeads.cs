@@ -42,11 +42,11 @@ public sealed class RoiHeads : nn.Module
 
     public BoxHeadOptions Options { get; }
 
-    /// <summary>Training: the classifier and box losses over sampled proposals (ground truth added to them).</summary>
+    /// <summary>Training: loss_classifier and loss_box_reg over sampled proposals (ground truth added to them).</summary>
     /// <param name="features">FPN levels by name.</param>
     /// <param name="proposals">Per image [P_i, 4] xyxy px of the resized image.</param>
     /// <param name="targets">Resized ground truth per image.</param>
-    public (Tensor Classifier, Tensor BoxReg) Losses(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> proposals,
+    public IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> proposals,
         IReadOnlyList<(long Height, long Width)> imageSizes, IReadOnlyList<DetectionTarget> targets, Generator? generator)
     {
         var sampledBoxes = new List<Tensor>(proposals.Count);
@@ -68,7 +68,8 @@ public sealed class RoiHeads : nn.Module
             regression.Add(_boxCoder.Encode(matchedGt, boxes));
         }
         var (logits, deltas) = Predict(features, sampledBoxes, imageSizes);
-        return FastRcnnLoss.Compute(logits, deltas, cat(labels, 0), cat(regression, 0));
+        var (classifier, boxReg) = FastRcnnLoss.Compute(logits, deltas, cat(labels, 0), cat(regression, 0));
+        return new Dictionary<string, Tensor> { ["loss_classifier"] = classifier, ["loss_box_reg"] = boxReg };
     }
 
     /// <summary>Testing: per image, detections in resized-image pixels.</summary>

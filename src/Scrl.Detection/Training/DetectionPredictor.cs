@@ -9,7 +9,7 @@ public static class DetectionPredictor
     /// <param name="model">Detector; switched to eval mode.</param>
     /// <param name="data">Evaluation records; each result carries <see cref="ResultImageIds.Of"/> of its record's id.</param>
     /// <param name="batchSize">Images per forward pass.</param>
-    public static List<CocoDetection> Predict(FasterRcnn model, DetectionDataset data, int batchSize, CancellationToken cancellationToken = default)
+    public static List<CocoDetection> Predict(Detector model, DetectionDataset data, int batchSize, CancellationToken cancellationToken = default)
     {
         model.eval();
         var results = new List<CocoDetection>();

@@ -10,7 +10,7 @@ namespace Scrl.Detection.Training;
 public sealed record DetectionStepResult(long Step, double LearningRate, IReadOnlyDictionary<string, double> Losses, double Seconds);
 
 /// <summary>
-/// Fine-tunes a <see cref="FasterRcnn"/>: SGD with momentum and weight decay, warmup + step schedule, gradient
+/// Fine-tunes a <see cref="Detector"/> of any kind: SGD with momentum and weight decay, warmup + step schedule, gradient
 /// accumulation up to <see cref="FinetuneOptions.ImagesPerStep"/>, checkpoints with momentum buffers and exact resume.
 /// </summary>
 /// <remarks>
@@ -20,16 +20,16 @@ public sealed record DetectionStepResult(long Step, double LearningRate, IReadOn
 /// </remarks>
 public sealed class DetectionTrainer
 {
-    private const string MomentumPrefix = FasterRcnnCheckpoint.OptimizerPrefix + "momentum.";
+    private const string MomentumPrefix = DetectorCheckpoint.OptimizerPrefix + "momentum.";
 
-    private readonly FasterRcnn _model;
+    private readonly Detector _model;
     private readonly DetectionDataset _data;
     private readonly FinetuneOptions _options;
     private readonly AspectRatioGroupedBatches _batches;
     private readonly List<(string Name, Tensor Parameter)> _trainable;
     private readonly Dictionary<string, Tensor> _momentum = [];
 
-    public DetectionTrainer(FasterRcnn model, DetectionDataset data, FinetuneOptions options)
+    public DetectionTrainer(Detector model, DetectionDataset data, FinetuneOptions options)
     {
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")), nameof(options));
@@ -106,11 +106,13 @@ public sealed class DetectionTrainer
     }
 
     /// <summary>Restores model and momentum from a checkpoint written by <see cref="CheckpointTensors"/>; returns the step to continue from.</summary>
+    /// <exception cref="DetectorMismatchException">The checkpoint holds another kind of detector.</exception>
     /// <exception cref="RunFolderConflictException">The checkpoint was trained with other options.</exception>
     public long Restore(LoadedCheckpoint checkpoint)
     {
+        DetectorCheckpoint.KindOf(checkpoint, _model.Kind);
         RunFolderConflictException.ThrowIfOtherConfig(checkpoint, ConfigHash());
-        Scrl.Core.Interop.BackboneLoad.Into(_model, FasterRcnnCheckpoint.ModelWeights(checkpoint.Tensors));
+        Scrl.Core.Interop.BackboneLoad.Into(_model, DetectorCheckpoint.ModelWeights(checkpoint.Tensors));
         using var noGrad = no_grad();
         foreach (var (name, buffer) in _momentum)
         {
@@ -158,7 +160,7 @@ public sealed class DetectionTrainer
         Step = step,
         Epoch = 0,
         BatchInEpoch = 0,
-        Method = "faster-rcnn",
+        Method = DetectorKinds.NameOf(_model.Kind),
         Backbone = "resnet-fpn",
         ConfigHash = ConfigHash(),
         CreatedUtc = DateTimeOffset.UtcNow,

@@ -5,7 +5,7 @@ using Scrl.Detection.Transform;
 
 namespace Scrl.Detection.Training;
 
-/// <summary>The detector a fine-tuning run trains: Faster R-CNN on a ResNet-FPN, initialised from a pretrained backbone.</summary>
+/// <summary>The detector a fine-tuning run trains, on a ResNet-FPN initialised from a pretrained backbone.</summary>
 public static class FinetuneModel
 {
     /// <summary>The checkpoint spec meaning "no pretrained weights".</summary>
@@ -16,15 +16,12 @@ public static class FinetuneModel
     /// <paramref name="options"/>. A pretrained backbone trains with frozen BatchNorm (detectron2's choice for
     /// fine-tuning on small per-GPU batches); a random one needs live BatchNorm statistics.
     /// </summary>
-    public static FasterRcnn Create(int numClasses, ResNetVariant variant, bool pretrained, FinetuneOptions options)
+    public static Detector Create(DetectorKind kind, int numClasses, ResNetVariant variant, bool pretrained, FinetuneOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return FasterRcnn.FromOptions(new FasterRcnnOptions
-        {
-            NumClasses = numClasses,
-            Backbone = new BackboneOptions { Variant = variant, Norm = pretrained ? BackboneNorm.FrozenBatchNorm : BackboneNorm.BatchNorm },
-            Transform = new TransformOptions { MinSize = options.TrainMinSizes, MaxSize = options.MaxSize },
-        });
+        return DetectorFactory.Create(kind, numClasses,
+            new BackboneOptions { Variant = variant, Norm = pretrained ? BackboneNorm.FrozenBatchNorm : BackboneNorm.BatchNorm },
+            new TransformOptions { MinSize = options.TrainMinSizes, MaxSize = options.MaxSize });
     }
 
     /// <summary>The ResNet a backbone checkpoint holds (from its keys); <paramref name="fallback"/> for <c>random</c>.</summary>
@@ -44,7 +41,7 @@ public static class FinetuneModel
 
     /// <summary>Loads body weights strictly; FrozenBatchNorm has no num_batches_tracked, so those keys are dropped first.</summary>
     /// <exception cref="CheckpointMismatchException">Keys are missing or unexpected; the message lists every one.</exception>
-    public static void LoadBackbone(FasterRcnn model, string checkpoint)
+    public static void LoadBackbone(Detector model, string checkpoint)
     {
         ArgumentNullException.ThrowIfNull(model);
         var weights = CheckpointImport.LoadBackbone(checkpoint);

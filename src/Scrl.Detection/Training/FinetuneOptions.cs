@@ -70,8 +70,16 @@ public sealed record FinetuneOptions
         return errors;
     }
 
-    /// <summary>The appendix schedules: "1x" (COCO 90k), "0.5x" (COCO 45k) and "voc" (18k, shorter sides 480..800).</summary>
-    public static FinetuneOptions ForSchedule(string schedule) => schedule switch
+    /// <summary>
+    /// The appendix schedules: "1x" (COCO 90k), "0.5x" (COCO 45k) and "voc" (18k, shorter sides 480..800), at the
+    /// detector's base learning rate: 0.02 for the R-CNNs (A.2), 0.01 for RetinaNet (A.3), per 16 images.
+    /// </summary>
+    public static FinetuneOptions ForSchedule(string schedule, DetectorKind detector = DetectorKind.FasterRcnn) => Schedule(schedule) with
+    {
+        BaseLearningRate = detector == DetectorKind.RetinaNet ? 0.01 : 0.02,
+    };
+
+    private static FinetuneOptions Schedule(string schedule) => schedule switch
     {
         "1x" => new FinetuneOptions(),
         "0.5x" => new FinetuneOptions { MaxSteps = 45_000, LrSteps = [30_000, 40_000] },

@@ -1,3 +1,6 @@
+using Scrl.Core.Data.Coco;
+using Scrl.Core.Data.Datasets;
+
 namespace Scrl.Detection.Training;
 
 /// <summary>Downstream detection benchmarks.</summary>
@@ -8,4 +11,35 @@ public enum FinetuneTask
 
     /// <summary>PASCAL VOC 07+12 detection, evaluated on VOC 2007 test (AP50 and COCO-style AP).</summary>
     VocDet,
+}
+
+/// <summary>
+/// Everything a task implies, in one place: its name, dataset layout, default splits and schedule. The evaluator
+/// follows the layout (<see cref="Evaluation.DetectionScoring"/>: pycocotools for COCO, detectron2's VOC protocol).
+/// </summary>
+public static class FinetuneTasks
+{
+    private static readonly Dictionary<FinetuneTask, string> Names = new()
+    {
+        [FinetuneTask.CocoDet] = "coco-det",
+        [FinetuneTask.VocDet] = "voc-det",
+    };
+
+    public static IReadOnlyCollection<string> All => Names.Values;
+
+    public static string NameOf(FinetuneTask task) => Names[task];
+
+    /// <exception cref="ArgumentException">Not one of <see cref="All"/>; the message lists them.</exception>
+    public static FinetuneTask Parse(string name) =>
+        Names.Where(kv => kv.Value == name).Select(kv => (FinetuneTask?)kv.Key).FirstOrDefault()
+        ?? throw new ArgumentException($"unknown task '{name}'; expected one of {string.Join(", ", All)}", nameof(name));
+
+    public static DatasetFormat FormatOf(FinetuneTask task) => task == FinetuneTask.VocDet ? DatasetFormat.Voc : DatasetFormat.Coco;
+
+    public static string TrainSplitOf(FinetuneTask task) => task == FinetuneTask.VocDet ? "trainval" : CocoLayout.Train;
+
+    public static string ValSplitOf(FinetuneTask task) => task == FinetuneTask.VocDet ? "test" : CocoLayout.Val;
+
+    /// <summary>The appendix schedule of the task: COCO 1x, VOC 18k.</summary>
+    public static string DefaultScheduleOf(FinetuneTask task) => task == FinetuneTask.VocDet ? "voc" : "1x";
 }

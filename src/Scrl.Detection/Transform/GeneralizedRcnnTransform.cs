@@ -55,10 +55,22 @@ public sealed class GeneralizedRcnnTransform
         return (new ImageList(batch, sizes), resizedTargets);
     }
 
-    /// <summary>Maps detections from resized-image pixels back to original-image pixels.</summary>
-    /// <param name="boxes">[D, 4] in the resized image.</param>
-    public static Tensor Postprocess(Tensor boxes, (long Height, long Width) resizedSize, (long Height, long Width) originalSize) =>
-        ResizeBoxes(boxes, resizedSize, originalSize);
+    /// <summary>Maps each image's detections from resized-image pixels back to its original pixels, out of the caller's scope.</summary>
+    /// <param name="detections">Per image, boxes in the resized image.</param>
+    /// <param name="resizedSizes">(height, width) of each resized image.</param>
+    /// <param name="originals">The images as given, [3, H_i, W_i].</param>
+    public static IReadOnlyList<Detections> ToOriginalSizes(IReadOnlyList<Detections> detections, IReadOnlyList<(long Height, long Width)> resizedSizes,
+                                                            IReadOnlyList<Tensor> originals)
+    {
+        var result = new List<Detections>(detections.Count);
+        for (int i = 0; i < detections.Count; i++)
+        {
+            var d = detections[i];
+            var boxes = ResizeBoxes(d.Boxes, resizedSizes[i], (originals[i].shape[1], originals[i].shape[2]));
+            result.Add(new Detections(boxes.MoveToOuterDisposeScope(), d.Scores.MoveToOuterDisposeScope(), d.Labels.MoveToOuterDisposeScope()));
+        }
+        return result;
+    }
 
     /// <summary>(image - mean) / std per channel.</summary>
     private Tensor Normalize(Tensor image)

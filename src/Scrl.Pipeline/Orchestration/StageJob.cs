@@ -4,7 +4,7 @@ using Scrl.Pipeline.Specs;
 namespace Scrl.Pipeline.Orchestration;
 
 /// <summary>One worker stage of a run, ready to post: which job, with which options, under which policy.</summary>
-/// <param name="Stage">Stage name and artifact folder (<c>pretrain</c>, <c>finetune-coco-det-1x</c>).</param>
+/// <param name="Stage">Stage name and artifact folder (<c>pretrain</c>, <c>finetune-faster-rcnn-coco-det-1x</c>).</param>
 /// <param name="OptionsJson">The stage's options (see <see cref="StageJobOptions"/>).</param>
 internal sealed record StageJob(string RunId, string Stage, StageKind Kind, string OptionsJson, StagePolicy Policy)
 {

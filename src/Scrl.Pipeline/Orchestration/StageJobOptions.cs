@@ -26,7 +26,7 @@ public static class StageJobOptions
 
     /// <summary>Fine-tune the pretrained backbone on one detection benchmark, then score it on <paramref name="Val"/>.</summary>
     public sealed record Finetune(
-        FinetuneTask Task, FinetuneSchedule Schedule, Backbone Backbone, IReadOnlyList<string> Pretrained,
+        FinetuneDetector Detector, FinetuneTask Task, FinetuneSchedule Schedule, Backbone Backbone, IReadOnlyList<string> Pretrained,
         string Train, string Val, IReadOnlyDictionary<string, string> Overrides);
 
     public static string ToJson<T>(T options) where T : class => JsonSerializer.Serialize(options, SpecJson.Options);

@@ -10,6 +10,14 @@ public enum FinetuneTask
     [JsonStringEnumMemberName("voc-det")] VocDetection,
 }
 
+/// <summary>The detector fine-tuned on the pretrained backbone, both R50-FPN as torchvision builds them.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FinetuneDetector>))]
+public enum FinetuneDetector
+{
+    [JsonStringEnumMemberName("faster-rcnn")] FasterRcnn,
+    [JsonStringEnumMemberName("retinanet")] RetinaNet,
+}
+
 /// <summary>Training length: detectron2's COCO 1x (90k iterations) or half of it, or the VOC07+12 schedule (24k).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FinetuneSchedule>))]
 public enum FinetuneSchedule
@@ -24,6 +32,10 @@ public sealed record FinetuneTaskSpec
 {
     /// <summary>Which benchmark. Default <c>coco-det</c>.</summary>
     public FinetuneTask Task { get; init; } = FinetuneTask.CocoDetection;
+
+    /// <summary>Which detector: <c>faster-rcnn</c> (appendix A.2) or <c>retinanet</c> (A.3, base learning rate 0.01).
+    /// Default <c>faster-rcnn</c>.</summary>
+    public FinetuneDetector Detector { get; init; } = FinetuneDetector.FasterRcnn;
 
     /// <summary>How long to train; must suit the task (COCO: 1x or 0.5x, VOC: voc). Default <c>1x</c>.</summary>
     public FinetuneSchedule Schedule { get; init; } = FinetuneSchedule.OneX;
@@ -46,9 +58,11 @@ public sealed record FinetuneTaskSpec
     [JsonIgnore]
     public DatasetFormat DatasetFormat => Task == FinetuneTask.VocDetection ? DatasetFormat.Voc : DatasetFormat.Coco;
 
-    /// <summary>Stage name and artifact folder, e.g. <c>finetune-coco-det-1x</c> (a dot is not allowed in stage names).</summary>
+    /// <summary>Stage name and artifact folder, e.g. <c>finetune-faster-rcnn-coco-det-1x</c> (a dot is not allowed in stage names).</summary>
     [JsonIgnore]
-    public string StageName => $"finetune-{TaskSlug}-{ScheduleSlug}";
+    public string StageName => $"finetune-{DetectorSlug}-{TaskSlug}-{ScheduleSlug}";
+
+    private string DetectorSlug => Detector == FinetuneDetector.RetinaNet ? "retinanet" : "faster-rcnn";
 
     private string TaskSlug => Task == FinetuneTask.VocDetection ? "voc-det" : "coco-det";
 
@@ -58,6 +72,7 @@ public sealed record FinetuneTaskSpec
     {
         var errors = new List<ValidationError>();
         if (!Enum.IsDefined(Task)) errors.Add(new($"{path}.task", $"is not a known task, was {(int)Task}"));
+        if (!Enum.IsDefined(Detector)) errors.Add(new($"{path}.detector", $"is not a known detector, was {(int)Detector}"));
         if (!Enum.IsDefined(Schedule)) errors.Add(new($"{path}.schedule", $"is not a known schedule, was {(int)Schedule}"));
         bool voc = Task == FinetuneTask.VocDetection;
         if (voc && Schedule != FinetuneSchedule.Voc)

@@ -14,7 +14,7 @@ public enum ObjectiveGoal
 public sealed record SweepObjective
 {
     /// <summary><c>{stage}.{metric}</c> as reported by the stage's job, e.g. <c>roi-eval.apBbox</c> or
-    /// <c>finetune-coco-det-1x.bboxAp</c>. Default <c>pretrain.finalLoss</c>, the one metric every run has.</summary>
+    /// <c>finetune-faster-rcnn-coco-det-1x.bboxAp</c>. Default <c>pretrain.finalLoss</c>, the one metric every run has.</summary>
     public string Metric { get; init; } = "pretrain.finalLoss";
 
     /// <summary>Default <c>minimize</c> (the default metric is a loss).</summary>

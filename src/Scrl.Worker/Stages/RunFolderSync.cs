@@ -6,12 +6,12 @@ using Scrl.Pipeline.Artifacts;
 namespace Scrl.Worker.Stages;
 
 /// <summary>
-/// Mirrors a local run folder (<see cref="PretrainRunLayout"/>) to <c>{prefix}</c> in the store.
+/// Mirrors a local run folder (<see cref="RunLayout"/>) to <c>{prefix}</c> in the store.
 /// Down: the latest checkpoint and the metrics log, so the run resumes. Up: each new checkpoint (tensors, then
 /// metadata), the metrics and TensorBoard files, and only then the <c>checkpoints/latest</c> pointer, so a
 /// reader of the store never finds a pointer to a checkpoint that is not all there.
 /// </summary>
-internal sealed class RunFolderSync(IArtifactStore store, string prefix, PretrainRunLayout layout, ILogger log)
+internal sealed class RunFolderSync(IArtifactStore store, string prefix, RunLayout layout, ILogger log)
 {
     private const string LatestPointer = "latest";
     private readonly Dictionary<string, (long Length, DateTime Modified)> _uploaded = new(StringComparer.Ordinal);

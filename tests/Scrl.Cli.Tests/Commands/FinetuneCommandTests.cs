@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Scrl.Cli.Tests.Support;
 using Scrl.Core.Data.Coco;
+using Scrl.Detection;
 
 namespace Scrl.Cli.Tests.Commands;
 
@@ -31,14 +33,71 @@ public sealed class FinetuneCommandTests(GeneratedCoco coco) : IClassFixture<Gen
     }
 
     [Fact]
-    public async Task Finetune_WithAnImageFolderThatDoesNotExist_FailsAtOnceNamingIt()
+    public async Task Finetune_WithASplitThatDoesNotExist_FailsAtOnceNamingItsAnnotations()
     {
         string output = Path.Combine(coco.NewFolder(), "ft");
 
-        var e = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => CliRunner.RunAsync(
-            "finetune", "--task", "coco-det", "--train", CocoLayout.AnnotationFile(coco.Root, CocoLayout.Train), "--train-split", "trainval", "-o", output));
+        var e = await Assert.ThrowsAsync<FileNotFoundException>(() => CliRunner.RunAsync(
+            "finetune", "--task", "coco-det", "--train", coco.Root, "--train-split", "trainval", "-o", output));
 
-        Assert.Contains(Path.Combine(coco.Root, "trainval"), e.Message);
+        Assert.Contains(CocoLayout.AnnotationFile(coco.Root, "trainval"), e.Message);
         Assert.False(Directory.Exists(output));
     }
+
+    [Fact]
+    public async Task Finetune_AnnotationFileOfOneSplitWithAnother_FailsNamingBoth()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => CliRunner.RunAsync(
+            "finetune", "--train", CocoLayout.AnnotationFile(coco.Root, CocoLayout.Train), "--train-split", "val", "-o", coco.NewFolder()));
+
+        Assert.Contains("--train-split val contradicts", e.Message);
+        Assert.Contains("which is the train split", e.Message);
+    }
+
+    [Fact]
+    public async Task Finetune_RetinaNetIntoAFasterRcnnRunFolder_FailsNamingBothDetectors()
+    {
+        string output = coco.NewFolder();
+        string[] common = ["finetune", "--train", coco.Root, "-o", output, .. TinySchedule(steps: 1)];
+        var (code, first) = await CliRunner.RunAsync([.. common, "--detector", "faster-rcnn"]);
+        Assert.True(code == 0, first);
+
+        var e = await Assert.ThrowsAsync<DetectorMismatchException>(() => CliRunner.RunAsync([.. common, "--detector", "retinanet"]));
+
+        Assert.Equal($"checkpoint '{Path.Combine(output, "checkpoints", "step-000001.ckpt")}' holds a faster-rcnn detector, not the retinanet asked for", e.Message);
+    }
+
+    [Fact]
+    public async Task Finetune_RetinaNetWithVal_TrainsScoresAndEvaluateReadsTheDetectorFromTheCheckpoint()
+    {
+        string output = coco.NewFolder();
+
+        var (code, trained) = await CliRunner.RunAsync(["finetune", "--detector", "retinanet", "--train", coco.Root, "--val", coco.Root, "-o", output, .. TinySchedule(steps: 2)]);
+
+        Assert.True(code == 0, trained);
+        Assert.Contains("retinanet on coco-det", trained);
+        Assert.Contains("Average Precision", trained);
+        foreach (string file in new[] { "config.json", "summary.json", "metrics.jsonl", "evaluation/detections.json", "evaluation/summary.txt", "report/report.md" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        string[] losses = [.. JsonDocument.Parse(File.ReadLines(Path.Combine(output, "metrics.jsonl")).First()).RootElement.EnumerateObject().Select(p => p.Name)];
+        Assert.Contains("classification", losses);
+        Assert.Contains("bbox_regression", losses);
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))))
+            Assert.Equal("retinanet", summary.RootElement.GetProperty("detector").GetString());
+
+        string checkpoint = Path.Combine(output, "checkpoints", "step-000002.ckpt");
+        var (evaluated, printed) = await CliRunner.RunAsync("evaluate", "--model", checkpoint, "--val", coco.Root, "--min-size", "64", "--max-size", "96",
+                                                            "--overlays", "0", "-o", coco.NewFolder());
+
+        Assert.True(evaluated == 0, printed);
+        Assert.Contains($"retinanet from {checkpoint}", printed);
+        Assert.Contains("Average Precision", printed);
+    }
+
+    /// <summary>A few steps at 64 px, so a test trains in seconds.</summary>
+    internal static string[] TinySchedule(int steps) =>
+    [
+        "--set", $"maxSteps={steps}", "--set", "imagesPerStep=2", "--set", "trainMinSizes=[64]", "--set", "testMinSize=64", "--set", "maxSize=96",
+        "--set", "warmupSteps=1", "--set", "lrSteps=[]",
+    ];
 }

@@ -32,7 +32,7 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
         JsonElement status = await WaitForEndAsync(emulator, runId);
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
         JsonElement report = status.GetProperty("report");
-        Assert.Equal(["shard", "pretrain", "roi-eval", "finetune-coco-det-1x"],
+        Assert.Equal(["shard", "pretrain", "roi-eval", "finetune-faster-rcnn-coco-det-1x"],
                      report.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()));
         string prefix = $"runs/{runId}/pretrain/";
         Assert.Equal("step-000004", await ReadTextAsync(emulator, prefix + "checkpoints/latest"));
@@ -42,8 +42,8 @@ public sealed class EmulateTests(AzuriteFixture azurite, GeneratedCoco data) : I
             Assert.True(await emulator.Host.Store.ExistsAsync(prefix + name), prefix + name);
         Assert.True(await emulator.Host.Store.ExistsAsync($"runs/{runId}/shard/result.json"));
         Assert.Contains(await ListAsync(emulator, "datasets/"), n => n.EndsWith("/shards/index.json", StringComparison.Ordinal));
-        foreach (string name in new[] { "roi-eval/pretrained/roi-eval.json", "roi-eval/result.json", "finetune-coco-det-1x/checkpoints/latest",
-                                        "finetune-coco-det-1x/evaluation/detections.json", "finetune-coco-det-1x/evaluation/summary.txt" })
+        foreach (string name in new[] { "roi-eval/pretrained/roi-eval.json", "roi-eval/result.json", "finetune-faster-rcnn-coco-det-1x/checkpoints/latest",
+                                        "finetune-faster-rcnn-coco-det-1x/evaluation/detections.json", "finetune-faster-rcnn-coco-det-1x/evaluation/summary.txt" })
             Assert.True(await emulator.Host.Store.ExistsAsync($"runs/{runId}/{name}"), name);
         Assert.True(await emulator.Host.Store.ExistsAsync($"runs/{runId}/report.json"));
         Assert.True(await emulator.Host.Store.ExistsAsync($"runs/{runId}/report.md"));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Scrl.Cli.Supervision;
+using Scrl.Cli.Tests.Support;
 using Scrl.Core.Data.Synthetic;
 using Scrl.Pipeline.Jobs;
 using Scrl.Worker;
@@ -149,61 +150,7 @@ public sealed class SupervisionTests : IDisposable
     private static bool IsAlive(int pid) =>
         File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat") is var stat && stat[(stat.LastIndexOf(')') + 2)] != 'Z';
 
-    private static async Task WaitForAsync(Func<bool> condition, ScrlUnderTest scrl)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Timeout) throw new TimeoutException($"condition not met within {Timeout}; output:\n{scrl.Output}");
-            await Task.Delay(200);
-        }
-    }
-
-    /// <summary>scrl in its own process, as a user starts it (not supervised by anything of the test's).</summary>
-    private sealed class ScrlUnderTest : IDisposable
-    {
-        private readonly StringBuilder _output = new();
-
-        private ScrlUnderTest(Process process) => Process = process;
-
-        public Process Process { get; }
-
-        public string Output
-        {
-            get { lock (_output) return _output.ToString(); }
-        }
-
-        public static ScrlUnderTest Start(string[] args, bool throughShell = false)
-        {
-            string scrl = typeof(ScrlCommands).Assembly.Location;
-            var start = throughShell
-                ? new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "dotnet \"$0\" \"$@\" & wait", scrl } }
-                : new ProcessStartInfo("dotnet") { ArgumentList = { scrl } };
-            foreach (string arg in args) start.ArgumentList.Add(arg);
-            (start.RedirectStandardOutput, start.RedirectStandardError, start.UseShellExecute) = (true, true, false);
-            start.Environment.Remove(CommandSupervisor.ChildVariable);
-            if (throughShell) start.Environment[ParentWatch.Variable] = "1";
-            var process = Process.Start(start) ?? throw new InvalidOperationException("scrl did not start");
-            var started = new ScrlUnderTest(process);
-            process.OutputDataReceived += (_, e) => started.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => started.Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return started;
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, ScrlUnderTest scrl) => scrl.WaitForAsync(condition, Timeout);
 }
 
 /// <summary>Tests that start scrl processes and wait on them with deadlines: run with no other test beside them.</summary>

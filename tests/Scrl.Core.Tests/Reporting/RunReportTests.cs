@@ -11,7 +11,7 @@ public class RunReportTests
     public void Write_SmallRun_WritesEveryChartAndTheSummary()
     {
         using var temp = new TempDirectory();
-        var layout = new PretrainRunLayout(temp.Path);
+        var layout = new RunLayout(temp.Path);
         using (var sink = new JsonlMetricSink(layout.Metrics))
         {
             for (int i = 1; i <= 5; i++)
@@ -51,7 +51,7 @@ public class RunReportTests
     public void Write_OnlyLossLogged_SkipsChartsWithNoData()
     {
         using var temp = new TempDirectory();
-        var layout = new PretrainRunLayout(temp.Path);
+        var layout = new RunLayout(temp.Path);
         File.WriteAllText(layout.Metrics, """{"step":1,"wallTime":1,"scalars":{"loss":"NaN"}}""" + "\n");
 
         RunReport.Write(layout);
@@ -69,7 +69,7 @@ public class RunReportTests
     public void Write_NoRecords_WritesANoteAndNoCharts(string? metricsContent)
     {
         using var temp = new TempDirectory();
-        var layout = new PretrainRunLayout(temp.Path);
+        var layout = new RunLayout(temp.Path);
         if (metricsContent is not null) File.WriteAllText(layout.Metrics, metricsContent);
 
         var written = RunReport.Write(layout);

@@ -34,7 +34,7 @@ public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
     {
         using var dir = new TempDirectory();
         var outcome = await RunAsync(dir.Path, "run.maxSteps=4", "run.logEverySteps=2", "run.checkpointEverySteps=2");
-        var layout = new PretrainRunLayout(dir.Path);
+        var layout = new RunLayout(dir.Path);
         Assert.True(outcome.Completed);
         Assert.Equal(2, File.ReadAllLines(layout.Metrics).Length);
         Assert.Single(Directory.GetFiles(layout.TensorBoard, "events.out.tfevents.*"));
@@ -77,7 +77,7 @@ public class PretrainJobTests(TinyRun tiny) : IClassFixture<TinyRun>
     {
         using var dir = new TempDirectory();
         var first = await RunAsync(dir.Path, "run.maxSteps=2");
-        var layout = new PretrainRunLayout(dir.Path);
+        var layout = new RunLayout(dir.Path);
         var checkpoint = File.ReadAllBytes(first.LastCheckpoint);
 
         var again = await RunAsync(dir.Path, "run.maxSteps=2");

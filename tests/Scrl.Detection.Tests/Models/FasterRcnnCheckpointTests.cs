@@ -21,7 +21,7 @@ public sealed class FasterRcnnCheckpointTests : IDisposable
         using var model = FasterRcnn.FromOptions(TinyDetector.Options(numClasses: 5));
         string path = Save(model.state_dict());
 
-        using var loaded = FasterRcnnCheckpoint.Load(path, Transform);
+        using var loaded = DetectorCheckpoint.Load(path, Transform);
 
         var expected = model.state_dict();
         Assert.All(loaded.state_dict(), kv => Assert.True(kv.Value.eq(expected[kv.Key]).all().item<bool>(), kv.Key));
@@ -37,7 +37,7 @@ public sealed class FasterRcnnCheckpointTests : IDisposable
         tensors["roi_heads.box_head.fc8.bias"] = zeros(128);
         tensors["rpn.head.conv.0.0.bias"] = zeros(31);
 
-        var error = Assert.Throws<CheckpointMismatchException>(() => FasterRcnnCheckpoint.Load(Save(tensors), Transform));
+        var error = Assert.Throws<CheckpointMismatchException>(() => DetectorCheckpoint.Load(Save(tensors), Transform));
 
         string expected = string.Join(Environment.NewLine,
             "loading into FasterRcnn: state dict does not match.",
@@ -55,7 +55,7 @@ public sealed class FasterRcnnCheckpointTests : IDisposable
     {
         string path = Save(new Dictionary<string, Tensor> { ["fc.weight"] = zeros(10, 4) });
 
-        var error = Assert.Throws<CheckpointMismatchException>(() => FasterRcnnCheckpoint.Load(path, Transform));
+        var error = Assert.Throws<CheckpointMismatchException>(() => DetectorCheckpoint.Load(path, Transform));
 
         Assert.Equal(["roi_heads.box_predictor.cls_score.weight"], error.Missing);
     }

@@ -74,10 +74,10 @@ public class FasterRcnnParityTests(FasterRcnnParityFixture fixture) : IClassFixt
 
         var losses = model.Losses(fixture.Images, targets, generator: null);
 
-        Golden.AssertClose(g["loss.loss_objectness"], losses.Objectness.reshape(1), rtol: 1e-4, atol: 0, what: "loss_objectness");
-        Golden.AssertClose(g["loss.loss_rpn_box_reg"], losses.RpnBoxReg.reshape(1), rtol: 1e-3, atol: 0, what: "loss_rpn_box_reg");
-        Golden.AssertClose(g["loss.loss_classifier"], losses.Classifier.reshape(1), rtol: 1e-4, atol: 0, what: "loss_classifier");
-        Golden.AssertClose(g["loss.loss_box_reg"], losses.BoxReg.reshape(1), rtol: 1e-3, atol: 0, what: "loss_box_reg");
+        Golden.AssertClose(g["loss.loss_objectness"], losses["loss_objectness"].reshape(1), rtol: 1e-4, atol: 0, what: "loss_objectness");
+        Golden.AssertClose(g["loss.loss_rpn_box_reg"], losses["loss_rpn_box_reg"].reshape(1), rtol: 1e-3, atol: 0, what: "loss_rpn_box_reg");
+        Golden.AssertClose(g["loss.loss_classifier"], losses["loss_classifier"].reshape(1), rtol: 1e-4, atol: 0, what: "loss_classifier");
+        Golden.AssertClose(g["loss.loss_box_reg"], losses["loss_box_reg"].reshape(1), rtol: 1e-3, atol: 0, what: "loss_box_reg");
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public sealed class ScrlRunOrchestratorTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         RunReport report = done.ReadOutputAs<RunReport>()!;
         Assert.Equal(JobStatus.Succeeded, report.Status);
-        Assert.Equal(["shard", "pretrain", "roi-eval", "finetune-coco-det-1x", "finetune-voc-det-voc"], report.Stages.Select(s => s.Stage));
+        Assert.Equal(["shard", "pretrain", "roi-eval", "finetune-faster-rcnn-coco-det-1x", "finetune-faster-rcnn-voc-det-voc"], report.Stages.Select(s => s.Stage));
         Assert.All(report.Stages, s => Assert.Equal((JobStatus.Succeeded, 1, false), (s.Status, s.Attempts, s.RescuedFromManifest)));
         Assert.Equal(0.25, report.FlatMetrics()["pretrain.finalLoss"]);
 
@@ -56,7 +56,7 @@ public sealed class ScrlRunOrchestratorTests : IAsyncLifetime
         using JsonDocument json = JsonDocument.Parse(await _host.ReadTextAsync(PipelineArtifacts.RunReportJson(runId)));
         Assert.Equal("Succeeded", json.RootElement.GetProperty("status").GetString());
         string markdown = await _host.ReadTextAsync(PipelineArtifacts.RunReportMarkdown(runId));
-        Assert.Contains("| finetune-voc-det-voc | Succeeded | 1 |", markdown);
+        Assert.Contains("| finetune-faster-rcnn-voc-det-voc | Succeeded | 1 |", markdown);
     }
 
     [Fact]

@@ -9,9 +9,9 @@ public sealed class LeaderboardTests
 {
     private static SweepRunResult Run(string id, string lr, JobStatus status, double? ap) => new(
         id, new Dictionary<string, string> { ["optim.baseLearningRate"] = lr }, status, status == JobStatus.Succeeded ? null : "diverged",
-        ap is { } v ? new Dictionary<string, double> { ["finetune-coco-det-1x.bboxAp"] = v } : new Dictionary<string, double>());
+        ap is { } v ? new Dictionary<string, double> { ["finetune-faster-rcnn-coco-det-1x.bboxAp"] = v } : new Dictionary<string, double>());
 
-    private static readonly SweepObjective MaximizeAp = new() { Metric = "finetune-coco-det-1x.bboxAp", Goal = ObjectiveGoal.Maximize };
+    private static readonly SweepObjective MaximizeAp = new() { Metric = "finetune-faster-rcnn-coco-det-1x.bboxAp", Goal = ObjectiveGoal.Maximize };
 
     [Fact]
     public void Rank_Maximize_BestFirstTiesByRunIdUnscoredLast()
@@ -27,7 +27,7 @@ public sealed class LeaderboardTests
 
         Assert.Equal(["s-002", "s-000", "s-003", "s-001", "s-004"], board.Rows.Select(r => r.RunId));
         Assert.Equal([1, 2, 3, null, null], board.Rows.Select(r => r.Rank));
-        Assert.Equal("no metric finetune-coco-det-1x.bboxAp", board.Rows[4].Reason);
+        Assert.Equal("no metric finetune-faster-rcnn-coco-det-1x.bboxAp", board.Rows[4].Reason);
         Assert.Equal(["optim.baseLearningRate"], board.ParameterKeys);
     }
 
@@ -57,7 +57,7 @@ public sealed class LeaderboardTests
 
         string markdown = LeaderboardMarkdown.Render(board);
 
-        Assert.Contains("| Rank | Run | optim.baseLearningRate | finetune-coco-det-1x.bboxAp | Status | Note |", markdown);
+        Assert.Contains("| Rank | Run | optim.baseLearningRate | finetune-faster-rcnn-coco-det-1x.bboxAp | Status | Note |", markdown);
         Assert.Contains("| 1 | s-000 | 0.1 | 38.1 | Succeeded |  |", markdown);
         Assert.Contains("| – | s-001 | 0.2 | – | Failed | diverged |", markdown);
     }

@@ -37,7 +37,7 @@ public sealed class RunSpecTests
         Assert.Empty(errors);
         Assert.Equal((PretrainMethod.Byol, Backbone.ResNet18, DatasetFormat.Voc), (spec!.Method, spec.Backbone, spec.Dataset.Format));
         Assert.Equal("0.3", spec.Overrides["optim.baseLearningRate"]);
-        Assert.Equal(["finetune-coco-det-0p5x", "finetune-voc-det-voc"], spec.Finetune.Select(f => f.StageName));
+        Assert.Equal(["finetune-faster-rcnn-coco-det-0p5x", "finetune-faster-rcnn-voc-det-voc"], spec.Finetune.Select(f => f.StageName));
         Assert.Equal((TimeSpan.FromDays(1), 5), (spec.Stages.Pretrain.Timeout, spec.Stages.Pretrain.MaxAttempts));
         Assert.Equal(TimeSpan.FromMinutes(1), spec.Stages.Pretrain.FirstRetryDelay); // unset keys keep their defaults
         string written = JsonSerializer.Serialize(spec, SpecJson.Options);

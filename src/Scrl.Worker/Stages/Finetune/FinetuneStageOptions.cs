@@ -1,17 +1,16 @@
 using Scrl.Core.Configuration;
-using Scrl.Core.Data.Datasets;
+using Scrl.Detection;
 using Scrl.Detection.Training;
 using Scrl.Pipeline.Orchestration;
 using Scrl.Pipeline.Specs;
-using SpecDatasetFormat = Scrl.Pipeline.Specs.DatasetFormat;
 using SpecTask = Scrl.Pipeline.Specs.FinetuneTask;
+using Task = Scrl.Detection.Training.FinetuneTask;
 
 namespace Scrl.Worker.Stages.Finetune;
 
-/// <summary>A fine-tuning job's options resolved for the worker: training options, data folders and splits, the backbone.</summary>
+/// <summary>A fine-tuning job's options resolved for the worker: the job spec, less the backbone it downloads.</summary>
 /// <param name="Pretrained">Artifact name of the pretrain stage's newest checkpoint.</param>
-internal sealed record FinetuneStageOptions(
-    FinetuneOptions Training, Core.Data.Datasets.DatasetFormat Format, string TrainRoot, string TrainSplit, string ValRoot, string ValSplit, string Pretrained)
+internal sealed record FinetuneStageOptions(FinetuneSpec Spec, string Pretrained)
 {
     public static (FinetuneStageOptions? Options, IReadOnlyList<string> Problems) Parse(string json)
     {
@@ -21,9 +20,8 @@ internal sealed record FinetuneStageOptions(
         string? pretrained = PretrainedCheckpoint.Newest(job.Pretrained);
         if (pretrained is null) problems.Add("pretrained lists no checkpoint (.../checkpoints/step-N.ckpt) from the pretrain stage");
 
-        bool voc = job.Task == SpecTask.VocDetection;
-        var format = voc ? Core.Data.Datasets.DatasetFormat.Voc : Core.Data.Datasets.DatasetFormat.Coco;
-        (string trainSplit, string valSplit) = voc ? ("trainval", "test") : (Core.Data.Coco.CocoLayout.Train, Core.Data.Coco.CocoLayout.Val);
+        var task = job.Task == SpecTask.VocDetection ? Task.VocDet : Task.CocoDet;
+        var detector = job.Detector == FinetuneDetector.RetinaNet ? DetectorKind.RetinaNet : DetectorKind.FasterRcnn;
         string trainRoot = SplitLocation.LocalPath(job.Train), valRoot = SplitLocation.LocalPath(job.Val);
         foreach ((string name, string root) in new[] { ("train", trainRoot), ("val", valRoot) })
         {
@@ -33,15 +31,22 @@ internal sealed record FinetuneStageOptions(
         FinetuneOptions? training = null;
         try
         {
-            training = ConfigLoader.Override(FinetuneOptions.ForSchedule(ScheduleName(job.Schedule)), StageOptions.Assignments(job.Overrides), o => o.Validate(""));
+            training = ConfigLoader.Override(FinetuneOptions.ForSchedule(ScheduleName(job.Schedule), detector), StageOptions.Assignments(job.Overrides), o => o.Validate(""));
         }
         catch (ConfigException ex)
         {
             problems.AddRange(ex.Errors.Select(e => $"overrides: {e}"));
         }
-        return problems.Count == 0
-            ? (new FinetuneStageOptions(training!, format, trainRoot, trainSplit, valRoot, valSplit, pretrained!), [])
-            : (null, problems);
+        if (problems.Count > 0) return (null, problems);
+        var spec = new FinetuneSpec
+        {
+            Detector = detector,
+            Task = task,
+            Train = DetectionSplit.Train(task, trainRoot),
+            Val = DetectionSplit.Val(task, valRoot),
+            Training = training!,
+        };
+        return (new FinetuneStageOptions(spec, pretrained!), []);
     }
 
     private static string ScheduleName(FinetuneSchedule schedule) => schedule switch

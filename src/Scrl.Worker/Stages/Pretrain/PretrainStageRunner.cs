@@ -29,7 +29,7 @@ public sealed class PretrainStageRunner(string device, TimeSpan syncInterval, IL
 
         // The store is the truth: start each attempt from an empty folder plus the store's latest checkpoint.
         string runDirectory = ArtifactFiles.FreshJobFolder(context);
-        var layout = new PretrainRunLayout(runDirectory);
+        var layout = new RunLayout(runDirectory);
         var sync = new RunFolderSync(context.Store, job.ArtifactPrefix, layout, _log);
         if (await sync.DownloadLatestAsync(stoppingToken).ConfigureAwait(false) is { } resumed)
             _log.LogInformation("Resuming from {Checkpoint}", resumed);

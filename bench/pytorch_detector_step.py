@@ -1,18 +1,18 @@
-"""Faster R-CNN R50-FPN step time in PyTorch, the reference for `scrl bench finetune`.
+"""Detector step time in PyTorch, the reference for `scrl bench finetune --detector faster-rcnn|retinanet`.
 
-Same setup as the C# bench: torchvision 0.14 fasterrcnn_resnet50_fpn, random init (BatchNorm, all layers
-trainable), 91 classes, batch of 2 fixed synthetic images resized to 512 px (min_size = max_size), SGD(0.02,
+Same setup as the C# bench: torchvision 0.14 fasterrcnn_resnet50_fpn or retinanet_resnet50_fpn (--detector),
+random init (BatchNorm, all layers trainable), 91 classes, batch of 2 fixed synthetic images resized to 512 px (min_size = max_size), SGD(0.02,
 momentum 0.9, wd 1e-4), the same thread count (--threads, default 2). Like the C# bench it prints one JSON line
 for the training steps (forward + backward + SGD, medians after --warmup steps) and one for inference passes,
 each with the time spent in NMS (torchvision.ops.boxes.batched_nms) and in MultiScaleRoIAlign (the model's
-box_roi_pool), measured by wrapping them with timers.
+box_roi_pool; RetinaNet has none), measured by wrapping them with timers.
 
 --flush-denormal sets torch.set_flush_denormal(True). From random init on noise images, some gradients turn
 subnormal after two steps, and PyTorch 1.13's backward then runs 5-10x slower on this CPU (libtorch 2.10 under
 TorchSharp shows no such slowdown); with the flag the steps time the model rather than the CPU's subnormal path.
 
 Run with the system interpreter, OpenBLAS first in case libblas.so.3 is the reference BLAS (fc6 would crawl):
-  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_fasterrcnn_step.py
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_detector_step.py --detector retinanet
 """
 import argparse
 import json
@@ -22,8 +22,11 @@ import time
 
 import torch
 import torchvision
-from torchvision.models.detection import fasterrcnn_resnet50_fpn
-from torchvision.models.detection import roi_heads as tv_roi_heads, rpn as tv_rpn
+from torchvision.models.detection import fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn
+from torchvision.models.detection import retinanet as tv_retinanet, roi_heads as tv_roi_heads, rpn as tv_rpn
+
+MODELS = {"faster-rcnn": (fasterrcnn_resnet50_fpn, "fasterrcnn_resnet50_fpn"),
+          "retinanet": (retinanet_resnet50_fpn, "retinanet_resnet50_fpn")}
 
 
 def synthetic_batch(seed):
@@ -49,13 +52,13 @@ class Timed:
         return out
 
 
-def report(mode, batch, size, flush, phases):
+def report(model_name, mode, batch, size, flush, phases):
     """One JSON line with the keys of `scrl bench finetune`."""
     medians = {k: statistics.median(v) for k, v in phases.items()}
     step = medians.pop("step")
     print(json.dumps({
         "framework": f"pytorch {torch.__version__} (torchvision {torchvision.__version__})" + (" flush-denormal" if flush else ""),
-        "model": "fasterrcnn_resnet50_fpn", "mode": mode, "batch": batch, "size": size, "threads": torch.get_num_threads(),
+        "model": model_name, "mode": mode, "batch": batch, "size": size, "threads": torch.get_num_threads(),
         "median_s": round(step, 4), "images_per_s": round(batch / step, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "nms_roi_align_share": round((medians["nms"] + medians["roi_align"]) / step, 4),
@@ -65,6 +68,7 @@ def report(mode, batch, size, flush, phases):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--detector", choices=sorted(MODELS), default="faster-rcnn")
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
@@ -76,15 +80,19 @@ def main():
     if args.flush_denormal and not torch.set_flush_denormal(True):
         raise SystemExit("this CPU cannot flush denormals")
     torch.manual_seed(0)
-    model = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None, num_classes=91, min_size=args.size, max_size=args.size)
+    build, model_name = MODELS[args.detector]
+    model = build(weights=None, weights_backbone=None, num_classes=91, min_size=args.size, max_size=args.size)
     images, targets = synthetic_batch(0)
 
-    # rpn and roi_heads both call torchvision.ops.boxes.batched_nms through the same module object.
+    # rpn, roi_heads and retinanet all call torchvision.ops.boxes.batched_nms through the same module object.
     nms = Timed(torchvision.ops.boxes.batched_nms)
     tv_rpn.box_ops.batched_nms = nms
     tv_roi_heads.box_ops.batched_nms = nms
-    align = Timed(model.roi_heads.box_roi_pool.forward)
-    model.roi_heads.box_roi_pool.forward = align
+    tv_retinanet.box_ops.batched_nms = nms
+    align = Timed(lambda *a, **k: None)
+    if hasattr(model, "roi_heads"):
+        align = Timed(model.roi_heads.box_roi_pool.forward)
+        model.roi_heads.box_roi_pool.forward = align
 
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=0.02, momentum=0.9, weight_decay=1e-4)
@@ -105,7 +113,7 @@ def main():
             for k, v in (("step", end - start), ("forward", forward - start), ("backward", backward - forward),
                          ("optimizer", end - backward), ("nms", nms.seconds), ("roi_align", align.seconds)):
                 phases[k].append(v)
-    report("train", len(images), args.size, args.flush_denormal, phases)
+    report(model_name, "train", len(images), args.size, args.flush_denormal, phases)
 
     model.eval()
     phases = {k: [] for k in ("step", "nms", "roi_align")}
@@ -118,7 +126,7 @@ def main():
                 phases["step"].append(time.perf_counter() - start)
                 phases["nms"].append(nms.seconds)
                 phases["roi_align"].append(align.seconds)
-    report("inference", len(images), args.size, args.flush_denormal, phases)
+    report(model_name, "inference", len(images), args.size, args.flush_denormal, phases)
 
 
 if __name__ == "__main__":

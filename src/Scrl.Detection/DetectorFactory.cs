@@ -1,0 +1,38 @@
+using Scrl.Core.Training;
+using Scrl.Detection.Backbones;
+using Scrl.Detection.Transform;
+
+namespace Scrl.Detection;
+
+/// <summary>Builds a detector of any kind with its family's defaults (torchvision's *_resnet50_fpn builders).</summary>
+public static class DetectorFactory
+{
+    /// <param name="kind">The family.</param>
+    /// <param name="numClasses">K, background included.</param>
+    /// <param name="backbone">Depth, norm and trainable stages; the FPN's inputs and extra levels are the family's.</param>
+    /// <param name="transform">Input sizes.</param>
+    /// <param name="timer">Benchmarks only: records NMS and RoIAlign under <see cref="DetectionPhases"/>.</param>
+    public static Detector Create(DetectorKind kind, int numClasses, BackboneOptions backbone, TransformOptions transform, PhaseTimer? timer = null)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        return kind switch
+        {
+            DetectorKind.FasterRcnn => FasterRcnn.FromOptions(new FasterRcnnOptions
+            {
+                NumClasses = numClasses,
+                Backbone = WithLayout(backbone, new BackboneOptions()),
+                Transform = transform,
+            }, timer),
+            DetectorKind.RetinaNet => RetinaNet.FromOptions(new RetinaNetOptions
+            {
+                NumClasses = numClasses,
+                Backbone = WithLayout(backbone, RetinaNetOptions.BackboneLayout),
+                Transform = transform,
+            }, timer),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown detector"),
+        };
+    }
+
+    private static BackboneOptions WithLayout(BackboneOptions backbone, BackboneOptions layout) =>
+        backbone with { ReturnedLayers = layout.ReturnedLayers, ExtraLevels = layout.ExtraLevels };
+}

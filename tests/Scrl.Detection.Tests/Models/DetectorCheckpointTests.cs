@@ -1,0 +1,65 @@
+using Scrl.Core.Training.Checkpoints;
+using Scrl.Detection.Tests.Support;
+using Scrl.Detection.Transform;
+using static TorchSharp.torch;
+
+namespace Scrl.Detection.Tests.Models;
+
+/// <summary>A checkpoint names its detector, and a loader that needs another one says which and which.</summary>
+public sealed class DetectorCheckpointTests : IDisposable
+{
+    private static readonly TransformOptions Transform = new() { MinSize = [TinyDetector.ImageSize], MaxSize = TinyDetector.ImageSize };
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("detector-ckpt").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Load_FasterRcnnCheckpointAsRetinaNet_NamesBothDetectors()
+    {
+        using var model = FasterRcnn.FromOptions(TinyDetector.Options(numClasses: 5));
+        string path = Save(model.state_dict(), "faster-rcnn");
+
+        var error = Assert.Throws<DetectorMismatchException>(() => DetectorCheckpoint.Load(path, Transform, DetectorKind.RetinaNet));
+
+        Assert.Equal($"checkpoint '{path}' holds a faster-rcnn detector, not the retinanet asked for", error.Message);
+    }
+
+    [Fact]
+    public void Load_WithoutExpectation_BuildsTheRecordedDetectorInEvalMode()
+    {
+        using var model = FasterRcnn.FromOptions(TinyDetector.Options(numClasses: 5));
+
+        using var loaded = DetectorCheckpoint.Load(Save(model.state_dict(), "faster-rcnn"), Transform);
+
+        Assert.Equal(DetectorKind.FasterRcnn, loaded.Kind);
+        Assert.False(loaded.training);
+    }
+
+    [Fact]
+    public void Load_PretrainingCheckpoint_SaysItHoldsNoDetector()
+    {
+        string path = Save(new Dictionary<string, Tensor> { ["conv1.weight"] = zeros(4, 3, 3, 3) }, "Scrl");
+
+        var error = Assert.Throws<DetectorMismatchException>(() => DetectorCheckpoint.Load(path, Transform));
+
+        Assert.Equal($"checkpoint '{path}' holds a 'Scrl' model, not a fine-tuned detector (faster-rcnn, retinanet)", error.Message);
+    }
+
+    [Fact]
+    public void Losses_NameTheirTermsAndSumThem()
+    {
+        var losses = new DetectorLosses(new Dictionary<string, Tensor> { ["classification"] = tensor(1.5f), ["bbox_regression"] = tensor(0.25f) });
+
+        Assert.Equal(1.75f, losses.Total().item<float>());
+        Assert.Equal(new Dictionary<string, double> { ["classification"] = 1.5, ["bbox_regression"] = 0.25 }, losses.ToHost());
+        var error = Assert.Throws<KeyNotFoundException>(() => losses["loss_classifier"]);
+        Assert.Equal("no loss 'loss_classifier'; this detector has classification, bbox_regression", error.Message);
+    }
+
+    private string Save(IReadOnlyDictionary<string, Tensor> tensors, string method) =>
+        new CheckpointStore(_folder, keep: 0).Save(tensors, new CheckpointMeta
+        {
+            Step = 1, Epoch = 0, BatchInEpoch = 0, Method = method, Backbone = "resnet-fpn", ConfigHash = "",
+        });
+}
