@@ -10,7 +10,10 @@ namespace Scrl.Detection.RoiHeads;
 
 /// <summary>Samples proposals against the ground truth, pools and classifies them; in testing, decodes,
 /// thresholds and runs per-class NMS.</summary>
-/// <remarks>Mirrors torchvision models/detection/roi_heads.py RoIHeads (box branch). Keys: box_head.*, box_predictor.*.</remarks>
+/// <remarks>
+/// Mirrors torchvision models/detection/roi_heads.py RoIHeads. Keys: box_head.*, box_predictor.*, and each extra
+/// <see cref="RoiBranch"/>'s {name}_head.*, {name}_predictor.* (mask, keypoint).
+/// </remarks>
 public sealed class RoiHeads : nn.Module
 {
     // Field names are the state-dict keys: never rename.
@@ -23,8 +26,12 @@ public sealed class RoiHeads : nn.Module
     private readonly BalancedPositiveNegativeSampler _sampler;
     private readonly PhaseTimer? _timer;
 
+    private readonly IReadOnlyList<RoiBranch> _branches;
+
+    /// <param name="branches">Mask and keypoint branches, in torchvision's order; none for Faster R-CNN.</param>
     /// <param name="timer">Benchmarks only: charges the detections' NMS to <see cref="DetectionPhases.Nms"/>.</param>
-    public RoiHeads(MultiScaleRoiAlign boxRoiPool, TwoMlpHead boxHead, FastRcnnPredictor boxPredictor, BoxHeadOptions options, PhaseTimer? timer = null)
+    public RoiHeads(MultiScaleRoiAlign boxRoiPool, TwoMlpHead boxHead, FastRcnnPredictor boxPredictor, BoxHeadOptions options, PhaseTimer? timer = null,
+                    IReadOnlyList<RoiBranch>? branches = null)
         : base(nameof(RoiHeads))
     {
         if (options.RegressionWeights.Count != 4) throw new ArgumentException("RegressionWeights needs 4 values", nameof(options));
@@ -37,7 +44,13 @@ public sealed class RoiHeads : nn.Module
         _matcher = new Matcher(options.FgIouThreshold, options.BgIouThreshold, allowLowQualityMatches: false);
         _sampler = new BalancedPositiveNegativeSampler(options.BatchSizePerImage, options.PositiveFraction);
         _timer = timer;
+        _branches = branches ?? [];
         RegisterComponents();
+        foreach (var branch in _branches)
+        {
+            register_module($"{branch.Name}_head", branch.Head);
+            register_module($"{branch.Name}_predictor", branch.Predictor);
+        }
     }
 
     public BoxHeadOptions Options { get; }
@@ -52,6 +65,7 @@ public sealed class RoiHeads : nn.Module
         var sampledBoxes = new List<Tensor>(proposals.Count);
         var labels = new List<Tensor>(proposals.Count);
         var regression = new List<Tensor>(proposals.Count);
+        var positives = new List<PositiveProposals>(proposals.Count);
         for (int i = 0; i < proposals.Count; i++)
         {
             var (gtBoxes, gtLabels) = (targets[i].Boxes.to(proposals[i].dtype), targets[i].Labels);
@@ -63,17 +77,28 @@ public sealed class RoiHeads : nn.Module
             var matchedGt = gtBoxes.shape[0] == 0
                 ? zeros([keep.shape[0], 4], boxes.dtype, boxes.device)
                 : gtBoxes.index_select(0, matched.index_select(0, keep));                            // [S_i, 4]
+            var sampledLabels = imageLabels.index_select(0, keep);
             sampledBoxes.Add(boxes);
-            labels.Add(imageLabels.index_select(0, keep));
+            labels.Add(sampledLabels);
             regression.Add(_boxCoder.Encode(matchedGt, boxes));
+            if (_branches.Count > 0)
+            {
+                var positive = nonzero(sampledLabels > 0).view(-1);
+                positives.Add(new PositiveProposals(boxes.index_select(0, positive), sampledLabels.index_select(0, positive),
+                                                    matched.index_select(0, keep).index_select(0, positive)));
+            }
         }
         var (logits, deltas) = Predict(features, sampledBoxes, imageSizes);
         var (classifier, boxReg) = FastRcnnLoss.Compute(logits, deltas, cat(labels, 0), cat(regression, 0));
-        return new Dictionary<string, Tensor> { ["loss_classifier"] = classifier, ["loss_box_reg"] = boxReg };
+        var losses = new Dictionary<string, Tensor> { ["loss_classifier"] = classifier, ["loss_box_reg"] = boxReg };
+        foreach (var branch in _branches)
+            foreach (var (name, loss) in branch.Losses(features, positives, imageSizes, targets))
+                losses.Add(name, loss);
+        return losses;
     }
 
-    /// <summary>Testing: per image, detections in resized-image pixels.</summary>
-    public List<Detections> Detect(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> proposals, IReadOnlyList<(long Height, long Width)> imageSizes)
+    /// <summary>Testing: per image, detections in resized-image pixels, with every branch's outputs.</summary>
+    public IReadOnlyList<Detections> Detect(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> proposals, IReadOnlyList<(long Height, long Width)> imageSizes)
     {
         var (logits, deltas) = Predict(features, proposals, imageSizes);
         var boxes = _boxCoder.Decode(deltas, cat(proposals.ToList(), 0));                           // [R, K, 4]
@@ -86,7 +111,7 @@ public sealed class RoiHeads : nn.Module
             result.Add(Postprocess(boxes.narrow(0, offset, count), scores.narrow(0, offset, count), imageSizes[i]));
             offset += count;
         }
-        return result;
+        return _branches.Aggregate((IReadOnlyList<Detections>)result, (detections, branch) => branch.Annotate(features, detections, imageSizes));
     }
 
     /// <returns>Logits [R, K] and deltas [R, 4K].</returns>
