@@ -16,4 +16,20 @@ public sealed record BackboneOptions
     public long FpnChannels { get; init; } = 256;
 
     public int GroupNormGroups { get; init; } = 32;
+
+    /// <summary>ResNet stages feeding the FPN, 1..4 for C2..C5: all four for the R-CNNs, 2..4 for RetinaNet.</summary>
+    public IReadOnlyList<int> ReturnedLayers { get; init; } = [1, 2, 3, 4];
+
+    /// <summary>Levels the FPN adds above its last: "pool" for the R-CNNs, "p6" and "p7" for RetinaNet.</summary>
+    public FpnExtraLevels ExtraLevels { get; init; } = FpnExtraLevels.MaxPool;
+}
+
+/// <summary>torchvision's FPN extra blocks.</summary>
+public enum FpnExtraLevels
+{
+    /// <summary>LastLevelMaxPool: "pool" = max_pool2d(last, 1, stride 2). No weights.</summary>
+    MaxPool,
+
+    /// <summary>LastLevelP6P7: "p6" = 3x3 stride-2 conv of P5, "p7" = the same of relu(p6). Keys fpn.extra_blocks.p6.*, p7.*.</summary>
+    P6P7,
 }

@@ -7,10 +7,11 @@ namespace Scrl.Detection.Backbones;
 
 // Shapes: N images, L levels, C_l input channels of level l, D output channels, H_l x W_l level sizes.
 
-/// <summary>Top-down feature pyramid with lateral 1x1 and output 3x3 convolutions, plus an optional max-pool level.</summary>
+/// <summary>Top-down feature pyramid with lateral 1x1 and output 3x3 convolutions, plus extra levels above the last.</summary>
 /// <remarks>
 /// Mirrors torchvision ops/feature_pyramid_network.py FeaturePyramidNetwork (norm_layer=None) with
-/// LastLevelMaxPool. Keys: inner_blocks.{i}.0.*, layer_blocks.{i}.0.*.
+/// LastLevelMaxPool or LastLevelP6P7. Keys: inner_blocks.{i}.0.*, layer_blocks.{i}.0.*, and extra_blocks.p6.*,
+/// extra_blocks.p7.* with P6P7 (the max pool has no weights).
 /// </remarks>
 public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, Tensor>, OrderedDictionary<string, Tensor>>
 {
@@ -20,12 +21,13 @@ public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, 
     // Field names are the state-dict keys: never rename.
     private readonly ModuleList<Sequential> inner_blocks;
     private readonly ModuleList<Sequential> layer_blocks;
-    private readonly bool _addPoolLevel;
+    private readonly LastLevelP6P7? extra_blocks;   // null (unregistered) for the max pool
+    private readonly FpnExtraLevels _extraLevels;
 
     /// <param name="inChannels">C_l per input level, finest first.</param>
     /// <param name="outChannels">D.</param>
-    /// <param name="addPoolLevel">Append "pool" = max_pool2d(last output, 1, stride 2), as LastLevelMaxPool does.</param>
-    public FeaturePyramidNetwork(IReadOnlyList<long> inChannels, long outChannels, bool addPoolLevel = true)
+    /// <param name="extraLevels">MaxPool appends "pool" = max_pool2d(last output, 1, stride 2); P6P7 appends "p6", "p7".</param>
+    public FeaturePyramidNetwork(IReadOnlyList<long> inChannels, long outChannels, FpnExtraLevels extraLevels = FpnExtraLevels.MaxPool)
         : base(nameof(FeaturePyramidNetwork))
     {
         ArgumentOutOfRangeException.ThrowIfZero(inChannels.Count);
@@ -36,12 +38,19 @@ public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, 
             inner_blocks.Add(nn.Sequential(Lateral(c, outChannels)));
             layer_blocks.Add(nn.Sequential(Output(outChannels)));
         }
-        _addPoolLevel = addPoolLevel;
+        _extraLevels = extraLevels;
+        extra_blocks = extraLevels switch
+        {
+            FpnExtraLevels.MaxPool => null,
+            FpnExtraLevels.P6P7 => new LastLevelP6P7(outChannels),
+            _ => throw new ArgumentOutOfRangeException(nameof(extraLevels), extraLevels, "unknown FPN extra levels"),
+        };
         RegisterComponents();
     }
 
     /// <param name="input">Backbone levels, finest first: [N, C_l, H_l, W_l].</param>
-    /// <returns>Same names (plus "pool"), each [N, D, H_l, W_l]; "pool" is [N, D, ceil(H_L/2), ceil(W_L/2)].</returns>
+    /// <returns>Same names, each [N, D, H_l, W_l], then "pool" [N, D, ceil(H_L/2), ceil(W_L/2)], or "p6" of that size
+    /// and "p7" [N, D, ceil(H_L/4), ceil(W_L/4)].</returns>
     public override OrderedDictionary<string, Tensor> forward(OrderedDictionary<string, Tensor> input)
     {
         if (input.Count != inner_blocks.Count)
@@ -61,7 +70,16 @@ public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, 
         }
         var output = new OrderedDictionary<string, Tensor>();
         for (int i = 0; i < results.Length; i++) output.Add(names[i], results[i]);
-        if (_addPoolLevel) output.Add(PoolLevelName, F.max_pool2d(results[last], 1, 2, 0));
+        if (_extraLevels == FpnExtraLevels.MaxPool)
+        {
+            output.Add(PoolLevelName, F.max_pool2d(results[last], 1, 2, 0));
+        }
+        else
+        {
+            var (p6, p7) = extra_blocks!.call(results[last]);
+            output.Add(LastLevelP6P7.P6LevelName, p6);
+            output.Add(LastLevelP6P7.P7LevelName, p7);
+        }
         return output;
     }
 

@@ -56,6 +56,7 @@ public sealed class FinetuneJob : IDisposable
         TrainData = new DetectionDataset(spec.Train.Read(), training: true);
         bool pretrained = spec.Backbone != FinetuneModel.RandomBackbone;
         var variant = FinetuneModel.VariantOf(spec.Backbone, ResNetVariant.ResNet50);
+        random.manual_seed(spec.Training.Seed);   // the heads' (and a random body's) initial weights: one seed, one run
         _model = FinetuneModel.Create(spec.Detector, TrainData.NumClasses, variant, pretrained, spec.Training);
         _model.to(_device);
         _trainer = new DetectionTrainer(_model, TrainData, spec.Training);

@@ -79,7 +79,7 @@ public sealed class FinetuneCommandTests(GeneratedCoco coco) : IClassFixture<Gen
         Assert.Contains("Average Precision", trained);
         foreach (string file in new[] { "config.json", "summary.json", "metrics.jsonl", "evaluation/detections.json", "evaluation/summary.txt", "report/report.md" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
-        string[] losses = [.. JsonDocument.Parse(File.ReadLines(Path.Combine(output, "metrics.jsonl")).First()).RootElement.EnumerateObject().Select(p => p.Name)];
+        string[] losses = [.. JsonDocument.Parse(File.ReadLines(Path.Combine(output, "metrics.jsonl")).First()).RootElement.GetProperty("scalars").EnumerateObject().Select(p => p.Name)];
         Assert.Contains("classification", losses);
         Assert.Contains("bbox_regression", losses);
         using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))))

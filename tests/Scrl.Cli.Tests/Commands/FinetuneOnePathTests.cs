@@ -50,6 +50,7 @@ public sealed class FinetuneOnePathTests(GeneratedCoco coco) : IClassFixture<Gen
 
         string workerRun = Path.Combine(work, "jobs", job.JobId, "run");
         Assert.Equal(Files(cliRun), Files(workerRun));
+        // The store also holds the job's outcome beside the run.
         Assert.Equal(Files(workerRun), Files(Path.Combine(store, "runs", "one", "finetune-retinanet-coco-det-1x")).Where(f => f != "result.json"));
         Assert.Equal(Rows(cliRun), Rows(workerRun));
         Assert.Equal(File.ReadAllText(Path.Combine(cliRun, "evaluation", "summary.txt")), File.ReadAllText(Path.Combine(workerRun, "evaluation", "summary.txt")));
@@ -63,10 +64,12 @@ public sealed class FinetuneOnePathTests(GeneratedCoco coco) : IClassFixture<Gen
         return new CheckpointStore(folder, keep: 0).Save(trunk.state_dict(), meta);
     }
 
-    /// <summary>Relative paths, TensorBoard event files by folder only (their names carry the host and time).</summary>
+    /// <summary>Relative paths, TensorBoard event files by folder only (their names carry the host and time), without
+    /// the checksum files a local store keeps beside each blob (.name.md5).</summary>
     private static string[] Files(string root) =>
     [
         .. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith('.'))
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Select(f => f.StartsWith("tensorboard/", StringComparison.Ordinal) ? "tensorboard/events" : f)
             .Order(StringComparer.Ordinal),
@@ -76,6 +79,6 @@ public sealed class FinetuneOnePathTests(GeneratedCoco coco) : IClassFixture<Gen
     private static string[] Rows(string run) =>
     [
         .. File.ReadLines(Path.Combine(run, "metrics.jsonl")).Select(line =>
-            string.Join(" ", JsonDocument.Parse(line).RootElement.EnumerateObject().Where(p => p.Name != "time").Select(p => $"{p.Name}={p.Value}"))),
+            string.Join(" ", JsonDocument.Parse(line).RootElement.GetProperty("scalars").EnumerateObject().Where(p => p.Name != "time").Select(p => $"{p.Name}={p.Value}"))),
     ];
 }
