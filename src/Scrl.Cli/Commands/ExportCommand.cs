@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Scrl.Core.Interop;
+using Scrl.Detection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,11 +11,11 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<CHECKPOINT>")]
-        [Description("A run folder, one of its .ckpt files, an official SCRL checkpoint, or a torchvision .pth.")]
+        [Description("A run folder, one of its .ckpt files (pretraining or fine-tuning), an official SCRL checkpoint, or a torchvision .pth.")]
         public string Checkpoint { get; init; } = "";
 
         [CommandOption("-o|--out <DIR>")]
-        [Description("Output folder for backbone.pth (torchvision), backbone-d2.pkl + .yaml (detectron2).")]
+        [Description("Output folder for backbone.pth (torchvision), backbone-d2.pkl + .yaml (detectron2); for a fine-tuned detector, detector.pth and backbone.pth.")]
         [DefaultValue("export")]
         public string Output { get; init; } = "export";
     }
@@ -22,6 +23,7 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var path = ResolveCheckpoint(settings.Checkpoint);
+        if (DetectorExport.Holds(path)) return ExportDetector(path, settings.Output);
         var backbone = CheckpointImport.LoadBackbone(path);
         try
         {
@@ -43,6 +45,18 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
         {
             foreach (var t in backbone.Values) t.Dispose();
         }
+    }
+
+    /// <summary>A fine-tuning checkpoint: the whole detector for torchvision, and its body.</summary>
+    private int ExportDetector(string path, string output)
+    {
+        var exported = DetectorExport.Save(path, output);
+        console.MarkupLineInterpolated($"exported the {DetectorKinds.NameOf(exported.Kind)} R{exported.Body.Depth}-FPN ({exported.NumClasses} classes) of {path}");
+        console.WriteLine("torchvision (strict load):");
+        console.WriteCopyable(exported.LoadSnippet);
+        console.WriteLine($"its ResNet-{exported.Body.Depth} body alone (fc replaced by an identity):");
+        console.WriteCopyable(Path.GetFullPath(exported.BackbonePath));
+        return 0;
     }
 
     /// <summary>A run folder means its latest checkpoint.</summary>

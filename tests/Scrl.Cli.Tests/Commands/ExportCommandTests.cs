@@ -34,4 +34,45 @@ public sealed class ExportCommandTests(GeneratedCoco scratch) : IClassFixture<Ge
         using var loaded = NewDisposeScope();
         Assert.Equal(18, ResNetLayout.Match(CheckpointImport.LoadBackbone(torchvision).Keys, torchvision).Depth);
     }
+
+    [Theory]
+    [InlineData("retinanet")]
+    [InlineData("faster-rcnn")]
+    public async Task Export_FineTunedDetector_WritesATorchvisionStateDictThatItsSnippetLoadsStrictly(string detector)
+    {
+        string folder = scratch.NewFolder();
+        string trunk = Path.Combine(folder, "trunk", "step-000001.ckpt");
+        using (var scope = NewDisposeScope())
+        using (var fresh = new ResNetBackbone(ResNetVariant.ResNet18))
+            new Scrl.Core.Training.Checkpoints.CheckpointStore(Path.GetDirectoryName(trunk)!, keep: 0).Save(fresh.state_dict(),
+                new() { Step = 1, Epoch = 0, BatchInEpoch = 0, Method = "Scrl", Backbone = "ResNet18", ConfigHash = "" });
+        string run = Path.Combine(folder, "run"), output = Path.Combine(folder, "export");
+        var (trained, log) = await CliRunner.RunAsync(["finetune", "--detector", detector, "--backbone", trunk, "--train", scratch.Root, "-o", run,
+                                                      .. FinetuneCommandTests.TinySchedule(steps: 1)]);
+        Assert.True(trained == 0, log);
+
+        var (code, printed) = await CliRunner.RunAsync("export", run, "-o", output);
+
+        Assert.True(code == 0, printed);
+        Assert.Contains($"exported the {detector} R18-FPN (", printed);
+        string snippet = printed.Split('\n').Single(line => line.StartsWith("import torch, torchvision;", StringComparison.Ordinal));
+        Assert.Contains(Path.Combine(output, "detector.pth"), snippet);
+        Assert.Equal("strict load ok", RunPython(snippet + "; print('strict load ok')"));
+        using var loaded = NewDisposeScope();
+        Assert.Equal(18, ResNetLayout.Match(CheckpointImport.LoadBackbone(Path.Combine(output, "backbone.pth")).Keys, "body").Depth);
+    }
+
+    /// <summary>Debian's PyTorch 1.13 / torchvision 0.14 (or SCRL_PYTHON), as the golden scripts use; a missing one fails the test.</summary>
+    private static string RunPython(string code)
+    {
+        string python = Environment.GetEnvironmentVariable("SCRL_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
+        if (!File.Exists(python)) Assert.Fail($"Python not found at '{python}'; install python3-torch python3-torchvision or set SCRL_PYTHON.");
+        var start = new System.Diagnostics.ProcessStartInfo(python) { ArgumentList = { "-c", code }, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "python did not finish within 2 minutes");
+        Assert.True(process.ExitCode == 0, stderr.Result);
+        return stdout.Result.Trim();
+    }
 }

@@ -58,15 +58,20 @@ public sealed class CheckpointStore
     /// <summary>Reads a checkpoint onto the CPU; loading into a module copies it to the module's device.</summary>
     public static LoadedCheckpoint Load(string ckptPath)
     {
-        var metaPath = Path.ChangeExtension(ckptPath, ".json");
         if (!File.Exists(ckptPath)) throw new FileNotFoundException($"Checkpoint '{ckptPath}' does not exist.", ckptPath);
-        if (!File.Exists(metaPath)) throw new FileNotFoundException($"Checkpoint metadata '{metaPath}' does not exist.", metaPath);
-        CheckpointMeta meta;
-        using (var s = File.OpenRead(metaPath))
-            meta = JsonSerializer.Deserialize(s, CheckpointJsonContext.Default.CheckpointMeta)
-                   ?? throw new InvalidDataException($"Checkpoint metadata '{metaPath}' is empty.");
+        var meta = ReadMeta(ckptPath);
         var tensors = Safetensors.LoadStateDict(ckptPath);
         return new LoadedCheckpoint(meta, tensors, ckptPath);
+    }
+
+    /// <summary>The metadata beside <paramref name="ckptPath"/>, without reading its tensors.</summary>
+    public static CheckpointMeta ReadMeta(string ckptPath)
+    {
+        var metaPath = Path.ChangeExtension(ckptPath, ".json");
+        if (!File.Exists(metaPath)) throw new FileNotFoundException($"Checkpoint metadata '{metaPath}' does not exist.", metaPath);
+        using var s = File.OpenRead(metaPath);
+        return JsonSerializer.Deserialize(s, CheckpointJsonContext.Default.CheckpointMeta)
+               ?? throw new InvalidDataException($"Checkpoint metadata '{metaPath}' is empty.");
     }
 
     private void Prune(string current)
