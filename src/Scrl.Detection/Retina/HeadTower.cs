@@ -1,3 +1,4 @@
+using Scrl.Core.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -33,10 +34,18 @@ internal static class HeadTower
         return conv;
     }
 
+    /// <summary>The 3x3 prediction conv (A*K logits, A*4 deltas: counts oneDNN pads), weights normal(std 0.01); the caller sets the bias.</summary>
+    public static BlockAlignedConv2d Prediction(long inChannels, long outChannels)
+    {
+        var conv = new BlockAlignedConv2d(inChannels, outChannels, kernelSize: 3);
+        using (no_grad()) nn.init.normal_(conv.Weight, std: 0.01);
+        return conv;
+    }
+
     /// <param name="features">Per level [N, D, H_l, W_l].</param>
     /// <param name="outputsPerAnchor">C.</param>
     /// <returns>[N, T, C]: level, then row, column, anchor.</returns>
-    public static Tensor Apply(Sequential tower, Conv2d prediction, IReadOnlyList<Tensor> features, long outputsPerAnchor)
+    public static Tensor Apply(Sequential tower, nn.Module<Tensor, Tensor> prediction, IReadOnlyList<Tensor> features, long outputsPerAnchor)
     {
         var perLevel = new Tensor[features.Count];
         for (int l = 0; l < features.Count; l++)

@@ -1,3 +1,4 @@
+using Scrl.Core.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -16,14 +17,14 @@ public sealed class RetinaNetClassificationHead : nn.Module<IReadOnlyList<Tensor
 
     // Field names are the state-dict keys: never rename.
     private readonly Sequential conv;
-    private readonly Conv2d cls_logits;
+    private readonly BlockAlignedConv2d cls_logits;
 
     public RetinaNetClassificationHead(long inChannels, int anchorsPerLocation, int numClasses) : base(nameof(RetinaNetClassificationHead))
     {
         NumClasses = numClasses;
         conv = HeadTower.Build(inChannels);
-        cls_logits = HeadTower.Conv3x3(inChannels, (long)anchorsPerLocation * numClasses);
-        using (no_grad()) nn.init.constant_(cls_logits.bias, -Math.Log((1 - PriorProbability) / PriorProbability));
+        cls_logits = HeadTower.Prediction(inChannels, (long)anchorsPerLocation * numClasses);
+        using (no_grad()) nn.init.constant_(cls_logits.Bias, -Math.Log((1 - PriorProbability) / PriorProbability));
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Scrl.Core.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,13 +12,13 @@ public sealed class RetinaNetRegressionHead : nn.Module<IReadOnlyList<Tensor>, T
 {
     // Field names are the state-dict keys: never rename.
     private readonly Sequential conv;
-    private readonly Conv2d bbox_reg;
+    private readonly BlockAlignedConv2d bbox_reg;
 
     public RetinaNetRegressionHead(long inChannels, int anchorsPerLocation) : base(nameof(RetinaNetRegressionHead))
     {
         conv = HeadTower.Build(inChannels);
-        bbox_reg = HeadTower.Conv3x3(inChannels, anchorsPerLocation * 4L);
-        using (no_grad()) nn.init.zeros_(bbox_reg.bias);
+        bbox_reg = HeadTower.Prediction(inChannels, anchorsPerLocation * 4L);
+        using (no_grad()) nn.init.zeros_(bbox_reg.Bias);
         RegisterComponents();
     }
 
