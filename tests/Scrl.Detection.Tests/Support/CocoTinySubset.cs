@@ -10,8 +10,9 @@ namespace Scrl.Detection.Tests.Support;
 public static class CocoTinySubset
 {
     /// <param name="instancesJson">coco-tiny's instances_train2017.json.</param>
+    /// <param name="oneClass">Relabel every object as one category, "object": class-agnostic detection.</param>
     /// <returns>The subset's instances json path.</returns>
-    public static string Write(string instancesJson, int maxObjects, double minSide)
+    public static string Write(string instancesJson, int maxObjects, double minSide, bool oneClass = false)
     {
         var root = JsonNode.Parse(File.ReadAllText(instancesJson))!.AsObject();
         var annotations = root["annotations"]!.AsArray().Select(a => a!.AsObject()).ToList();
@@ -25,6 +26,11 @@ public static class CocoTinySubset
             ["annotations"] = new JsonArray(annotations.Where(a => kept.Contains(a["image_id"]!.GetValue<long>())).Select(a => a.DeepClone()).ToArray()),
             ["categories"] = root["categories"]!.DeepClone(),
         };
+        if (oneClass)
+        {
+            foreach (var annotation in subset["annotations"]!.AsArray()) annotation!["category_id"] = 1;
+            subset["categories"] = new JsonArray(new JsonObject { ["id"] = 1, ["name"] = "object" });
+        }
         string path = Path.Combine(Directory.CreateTempSubdirectory("coco-tiny-subset").FullName, "instances_train2017.json");
         File.WriteAllText(path, subset.ToJsonString());
         return path;
