@@ -13,21 +13,18 @@ public enum DetectorKind
 /// <summary>Names of <see cref="DetectorKind"/> as the CLI, specs and checkpoint metadata write them.</summary>
 public static class DetectorKinds
 {
-    private static readonly Dictionary<DetectorKind, string> Names = new()
+    private static readonly NamedValues<DetectorKind> Names = new(new Dictionary<DetectorKind, string>
     {
         [DetectorKind.FasterRcnn] = "faster-rcnn",
         [DetectorKind.RetinaNet] = "retinanet",
-    };
+    }, "detector");
 
-    public static IReadOnlyCollection<string> All => Names.Values;
+    public static IReadOnlyCollection<string> All => Names.All;
 
-    public static string NameOf(DetectorKind kind) =>
-        Names.TryGetValue(kind, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown detector");
+    public static string NameOf(DetectorKind kind) => Names.NameOf(kind);
 
     /// <exception cref="ArgumentException">Not one of <see cref="All"/>; the message lists them.</exception>
-    public static DetectorKind Parse(string name) => TryParse(name)
-        ?? throw new ArgumentException($"unknown detector '{name}'; expected one of {string.Join(", ", All)}", nameof(name));
+    public static DetectorKind Parse(string name) => Names.Parse(name);
 
-    public static DetectorKind? TryParse(string? name) =>
-        Names.Where(kv => kv.Value == name).Select(kv => (DetectorKind?)kv.Key).FirstOrDefault();
+    public static DetectorKind? TryParse(string? name) => Names.TryParse(name);
 }

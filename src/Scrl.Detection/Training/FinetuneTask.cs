@@ -19,20 +19,18 @@ public enum FinetuneTask
 /// </summary>
 public static class FinetuneTasks
 {
-    private static readonly Dictionary<FinetuneTask, string> Names = new()
+    private static readonly NamedValues<FinetuneTask> Names = new(new Dictionary<FinetuneTask, string>
     {
         [FinetuneTask.CocoDet] = "coco-det",
         [FinetuneTask.VocDet] = "voc-det",
-    };
+    }, "task");
 
-    public static IReadOnlyCollection<string> All => Names.Values;
+    public static IReadOnlyCollection<string> All => Names.All;
 
-    public static string NameOf(FinetuneTask task) => Names[task];
+    public static string NameOf(FinetuneTask task) => Names.NameOf(task);
 
     /// <exception cref="ArgumentException">Not one of <see cref="All"/>; the message lists them.</exception>
-    public static FinetuneTask Parse(string name) =>
-        Names.Where(kv => kv.Value == name).Select(kv => (FinetuneTask?)kv.Key).FirstOrDefault()
-        ?? throw new ArgumentException($"unknown task '{name}'; expected one of {string.Join(", ", All)}", nameof(name));
+    public static FinetuneTask Parse(string name) => Names.Parse(name);
 
     public static DatasetFormat FormatOf(FinetuneTask task) => task == FinetuneTask.VocDet ? DatasetFormat.Voc : DatasetFormat.Coco;
 

@@ -20,8 +20,9 @@ from torchvision.models.detection.rpn import concat_box_prediction_layers
 from torchvision.models import resnet50
 from torchvision.ops import misc as misc_nn_ops
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hashed_init import uniform, values  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import detection_oracle  # noqa: E402  (puts hashed_init on the path)
+from hashed_init import values  # noqa: E402
 
 torch.set_num_threads(2)
 
@@ -29,18 +30,7 @@ torch.set_num_threads(2)
 def write_keys(path):
     plain = fasterrcnn_resnet50_fpn(weights=None, weights_backbone=None)
     frozen = FasterRCNN(_resnet_fpn_extractor(resnet50(norm_layer=misc_nn_ops.FrozenBatchNorm2d), 3), 91)
-    with open(path, "w") as f:
-        for tag, model in (("batchnorm", plain), ("frozen", frozen)):
-            for name, t in model.state_dict().items():
-                f.write(f"{tag} {name} {','.join(str(d) for d in t.shape)}\n")
-
-
-def image(name, h, w):
-    """Deterministic image in [0, 1]: smooth blobs plus hashed noise so features are not flat."""
-    noise = torch.from_numpy(uniform(name, 3 * h * w).reshape(3, h, w)).float()
-    yy, xx = torch.meshgrid(torch.linspace(0, 6.28, h), torch.linspace(0, 6.28, w), indexing="ij")
-    base = torch.stack([torch.sin(xx * (c + 1)) * torch.cos(yy * (c + 2)) for c in range(3)])
-    return (0.5 + 0.35 * base + 0.15 * noise).clamp(0, 1)
+    detection_oracle.write_keys(path, (("batchnorm", plain), ("frozen", frozen)))
 
 
 # Hashed weights leave the random backbone's features in the hundreds; these layers are scaled so that
@@ -84,7 +74,7 @@ def ranked_objectness(rpn, tx, features, proposals_kept):
 
 def write_parity(path):
     model = build()
-    images = [image("image0", 240, 320), image("image1", 200, 300)]
+    images = [detection_oracle.image("image0", 240, 320), detection_oracle.image("image1", 200, 300)]
     out = {"image.0": images[0], "image.1": images[1]}
 
     model.eval()

@@ -25,12 +25,8 @@ from torchvision.ops import misc as misc_nn_ops
 from torchvision.ops import sigmoid_focal_loss
 from torchvision.ops.feature_pyramid_network import LastLevelP6P7
 
-# Beside this script in the test output (linked there by the test project); in the source tree, in Scrl.Core.Tests.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-for _dir in (os.path.join(_HERE, "..", "fasterrcnn"), os.path.join(_HERE, "..", "..", "..", "Scrl.Core.Tests", "golden", "training")):
-    if os.path.exists(os.path.join(_dir, "hashed_init.py")):
-        sys.path.insert(0, _dir)
-        break
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import detection_oracle  # noqa: E402  (puts hashed_init on the path)
 from hashed_init import sample_indices, uniform, values  # noqa: E402
 
 torch.set_num_threads(2)
@@ -40,18 +36,7 @@ def write_keys(path):
     plain = retinanet_resnet50_fpn(weights=None, weights_backbone=None)
     frozen = RetinaNet(_resnet_fpn_extractor(resnet50(norm_layer=misc_nn_ops.FrozenBatchNorm2d), 3, returned_layers=[2, 3, 4],
                                              extra_blocks=LastLevelP6P7(256, 256)), 91)
-    with open(path, "w") as f:
-        for tag, model in (("batchnorm", plain), ("frozen", frozen)):
-            for name, t in model.state_dict().items():
-                f.write(f"{tag} {name} {','.join(str(d) for d in t.shape)}\n")
-
-
-def image(name, h, w):
-    """Deterministic image in [0, 1]: smooth blobs plus hashed noise so features are not flat."""
-    noise = torch.from_numpy(uniform(name, 3 * h * w).reshape(3, h, w)).float()
-    yy, xx = torch.meshgrid(torch.linspace(0, 6.28, h), torch.linspace(0, 6.28, w), indexing="ij")
-    base = torch.stack([torch.sin(xx * (c + 1)) * torch.cos(yy * (c + 2)) for c in range(3)])
-    return (0.5 + 0.35 * base + 0.15 * noise).clamp(0, 1)
+    detection_oracle.write_keys(path, (("batchnorm", plain), ("frozen", frozen)))
 
 
 # Hashed weights leave the random backbone's features near 1e3; the prediction layers are scaled so that logits
@@ -116,7 +101,7 @@ def focal_cases(out):
 def write_parity(path, weights_path):
     model = build()
     torch.save(model.state_dict(), weights_path)
-    images = [image("image0", 240, 320), image("image1", 200, 300)]
+    images = [detection_oracle.image("image0", 240, 320), detection_oracle.image("image1", 200, 300)]
     out = {"image.0": images[0], "image.1": images[1]}
 
     model.eval()
