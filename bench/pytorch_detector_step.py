@@ -75,6 +75,7 @@ def main():
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--flush-denormal", action="store_true")
+    parser.add_argument("--save-init", help="write the initial state dict here, for `scrl bench finetune --init`")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.flush_denormal and not torch.set_flush_denormal(True):
@@ -82,6 +83,8 @@ def main():
     torch.manual_seed(0)
     build, model_name = MODELS[args.detector]
     model = build(weights=None, weights_backbone=None, num_classes=91, min_size=args.size, max_size=args.size)
+    if args.save_init:
+        torch.save(model.state_dict(), args.save_init)
     images, targets = synthetic_batch(0)
 
     # rpn, roi_heads and retinanet all call torchvision.ops.boxes.batched_nms through the same module object.

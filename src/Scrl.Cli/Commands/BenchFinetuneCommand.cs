@@ -7,6 +7,7 @@ using Scrl.Detection;
 using Scrl.Detection.Backbones;
 using Scrl.Detection.Transform;
 using Spectre.Console;
+using TorchSharp.PyBridge;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
 
@@ -49,6 +50,10 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         [DefaultValue(2)]
         public int Passes { get; init; } = 2;
 
+        [CommandOption("--init <PTH>")]
+        [Description("Start from these weights (a torchvision state dict, e.g. the PyTorch script's --save-init), so both frameworks time the same values.")]
+        public string? Init { get; init; }
+
         [CommandOption("--threads <N>")]
         [Description("torch intra-op threads; the PyTorch script takes the same option.")]
         [DefaultValue(2)]
@@ -71,6 +76,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         using var model = DetectorFactory.Create(kind, 91,
             new BackboneOptions { Norm = BackboneNorm.BatchNorm, TrainableLayers = 5 },   // torchvision without pretrained weights
             new TransformOptions { MinSize = [settings.Size], MaxSize = settings.Size }, ops);
+        if (settings.Init is { } init) LoadTorchvisionWeights(model, init);
         var (images, targets) = SyntheticBatch(seed: 0);
         AnsiConsole.MarkupLineInterpolated($"torch threads {get_num_threads()}; batch {images.Count}, {settings.Size} px; medians over {settings.Steps} steps and {settings.Passes} passes after {settings.Warmup} warm-up each");
 
@@ -79,6 +85,15 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         var inference = Infer(model, ops, images, settings, cancellationToken);
         Report(kind, "inference", images.Count, settings, inference.Medians());
         return 0;
+    }
+
+    private static void LoadTorchvisionWeights(Detector model, string path)
+    {
+        using var scope = NewDisposeScope();
+        using var stream = File.OpenRead(path);
+        var weights = PyTorchUnpickler.UnpickleStateDict(stream).Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!);
+        Scrl.Core.Interop.BackboneLoad.Into(model, weights);
     }
 
     /// <summary>Two fixed images (384x512 landscape, 512x384 portrait) with three boxes each, as the PyTorch script makes them.</summary>
