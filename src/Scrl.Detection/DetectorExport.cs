@@ -29,6 +29,7 @@ public static class DetectorExport
         using var checkpoint = CheckpointStore.Load(checkpointPath);
         var kind = DetectorCheckpoint.KindOf(checkpoint);
         var weights = DetectorCheckpoint.ModelWeights(checkpoint.Tensors);
+        using var scope = NewDisposeScope();                                      // the copies below
         Directory.CreateDirectory(outputDirectory);
 
         string detectorPath = Path.Combine(outputDirectory, "detector.pth");
@@ -39,7 +40,6 @@ public static class DetectorExport
         const string bodyPrefix = "backbone.body.";
         var body = weights.Where(kv => kv.Key.StartsWith(bodyPrefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[bodyPrefix.Length..], kv => kv.Value);
         bool frozen = !body.ContainsKey("bn1.num_batches_tracked");
-        using var counters = NewDisposeScope();
         if (frozen)
         {
             // torchvision's ResNet has BatchNorm: frozen statistics load into it with a zero update counter.

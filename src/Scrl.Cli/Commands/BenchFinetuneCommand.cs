@@ -1,13 +1,13 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
+using Scrl.Core.Interop;
 using Scrl.Core.Training;
 using Scrl.Cli.Supervision;
 using Scrl.Detection;
 using Scrl.Detection.Backbones;
 using Scrl.Detection.Transform;
 using Spectre.Console;
-using TorchSharp.PyBridge;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
 
@@ -89,11 +89,15 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
 
     private static void LoadTorchvisionWeights(Detector model, string path)
     {
-        using var scope = NewDisposeScope();
-        using var stream = File.OpenRead(path);
-        var weights = PyTorchUnpickler.UnpickleStateDict(stream).Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!);
-        Scrl.Core.Interop.BackboneLoad.Into(model, weights);
+        var weights = CheckpointImport.LoadStateDict(path);
+        try
+        {
+            BackboneLoad.Into(model, weights);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
     }
 
     /// <summary>Two fixed images (384x512 landscape, 512x384 portrait) with three boxes each, as the PyTorch script makes them.</summary>

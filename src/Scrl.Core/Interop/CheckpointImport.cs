@@ -55,6 +55,19 @@ public static class CheckpointImport
         return backbone;
     }
 
+    /// <summary>A whole <c>torch.save(model.state_dict())</c> file, e.g. a torchvision detector's; the caller owns the tensors.</summary>
+    /// <exception cref="InvalidDataException">The file is no torch.save zip, or holds more than named tensors.</exception>
+    public static Dictionary<string, Tensor> LoadStateDict(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        Hashtable root = Unpickle(path);
+        if (root.Cast<DictionaryEntry>().All(e => e.Key is string && e.Value is Tensor))
+            return root.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!, StringComparer.Ordinal);
+        DisposeTensorsExcept(root, []);
+        throw new InvalidDataException($"'{path}' is not a state dict: it holds more than named tensors.");
+    }
+
     private static Hashtable Unpickle(string path)
     {
         try

@@ -22,7 +22,6 @@ public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, 
     private readonly ModuleList<Sequential> inner_blocks;
     private readonly ModuleList<Sequential> layer_blocks;
     private readonly LastLevelP6P7? extra_blocks;   // null (unregistered) for the max pool
-    private readonly FpnExtraLevels _extraLevels;
 
     /// <param name="inChannels">C_l per input level, finest first.</param>
     /// <param name="outChannels">D.</param>
@@ -38,7 +37,6 @@ public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, 
             inner_blocks.Add(nn.Sequential(Lateral(c, outChannels)));
             layer_blocks.Add(nn.Sequential(Output(outChannels)));
         }
-        _extraLevels = extraLevels;
         extra_blocks = extraLevels switch
         {
             FpnExtraLevels.MaxPool => null,
@@ -70,13 +68,13 @@ public sealed class FeaturePyramidNetwork : nn.Module<OrderedDictionary<string, 
         }
         var output = new OrderedDictionary<string, Tensor>();
         for (int i = 0; i < results.Length; i++) output.Add(names[i], results[i]);
-        if (_extraLevels == FpnExtraLevels.MaxPool)
+        if (extra_blocks is null)
         {
             output.Add(PoolLevelName, F.max_pool2d(results[last], 1, 2, 0));
         }
         else
         {
-            var (p6, p7) = extra_blocks!.call(results[last]);
+            var (p6, p7) = extra_blocks.call(results[last]);
             output.Add(LastLevelP6P7.P6LevelName, p6);
             output.Add(LastLevelP6P7.P7LevelName, p7);
         }

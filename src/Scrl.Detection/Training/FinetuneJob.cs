@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Scrl.Core.IO;
-using Scrl.Core.Models;
 using Scrl.Core.Reporting;
 using Scrl.Core.Training;
 using Scrl.Core.Training.Checkpoints;
@@ -54,10 +53,8 @@ public sealed class FinetuneJob : IDisposable
         _log = logger ?? NullLogger.Instance;
         Layout = new RunLayout(runDirectory);
         TrainData = new DetectionDataset(spec.Train.Read(), training: true);
-        bool pretrained = spec.Backbone != FinetuneModel.RandomBackbone;
-        var variant = FinetuneModel.VariantOf(spec.Backbone, ResNetVariant.ResNet50);
         random.manual_seed(spec.Training.Seed);   // the heads' (and a random body's) initial weights: one seed, one run
-        _model = FinetuneModel.Create(spec.Detector, TrainData.NumClasses, variant, pretrained, spec.Training);
+        _model = FinetuneModel.Create(spec.Detector, TrainData.NumClasses, spec.Backbone, spec.Training);
         _model.to(_device);
         _trainer = new DetectionTrainer(_model, TrainData, spec.Training);
         _checkpoints = new CheckpointStore(Layout.Checkpoints, KeepCheckpoints);
@@ -69,7 +66,7 @@ public sealed class FinetuneJob : IDisposable
 
     public long TotalSteps => _spec.Training.MaxSteps;
 
-    /// <summary>Trains from the latest checkpoint (or the backbone) to the last step; returns where it ended.</summary>
+    /// <summary>Trains from the latest checkpoint (else from the backbone) to the last step; returns where it ended.</summary>
     /// <exception cref="OperationCanceledException">Cancelled, after checkpointing the steps done.</exception>
     /// <exception cref="DetectorMismatchException">The run folder holds another detector's checkpoints.</exception>
     /// <exception cref="RunFolderConflictException">The run folder was trained with other options.</exception>
@@ -121,18 +118,14 @@ public sealed class FinetuneJob : IDisposable
 
     public void Dispose() => _model.Dispose();
 
-    /// <returns>The step to continue from.</returns>
+    /// <returns>The step to continue from: the latest checkpoint's, or 0 with the model as built.</returns>
     private long Resume()
     {
         using var latest = _checkpoints.LoadLatest();
-        if (latest is not null)
-        {
-            long step = _trainer.Restore(latest);
-            _log.LogInformation("Resumed from {Checkpoint} at step {Step}", latest.Path, step);
-            return step;
-        }
-        if (_spec.Backbone != FinetuneModel.RandomBackbone) FinetuneModel.LoadBackbone(_model, _spec.Backbone);
-        return 0;
+        if (latest is null) return 0;
+        long step = _trainer.Restore(latest);
+        _log.LogInformation("Resumed from {Checkpoint} at step {Step}", latest.Path, step);
+        return step;
     }
 
     private void WriteSummary(FinetuneOutcome outcome) => AtomicFile.WriteAllBytes(Layout.Summary, JsonSerializer.SerializeToUtf8Bytes(outcome, Json));

@@ -2,6 +2,7 @@ using Scrl.Core.Interop;
 using Scrl.Core.Models;
 using Scrl.Detection.Backbones;
 using Scrl.Detection.Transform;
+using static TorchSharp.torch;
 
 namespace Scrl.Detection.Training;
 
@@ -13,25 +14,33 @@ public static class FinetuneModel
 
     /// <summary>
     /// Builds the detector for <paramref name="numClasses"/> (background included) at the training sizes of
-    /// <paramref name="options"/>. A pretrained backbone trains with frozen BatchNorm (detectron2's choice for
-    /// fine-tuning on small per-GPU batches); a random one needs live BatchNorm statistics.
+    /// <paramref name="options"/>, its body the ResNet of <paramref name="backbone"/> with those weights (read once).
+    /// A pretrained backbone trains with frozen BatchNorm (detectron2's choice for fine-tuning on small per-GPU
+    /// batches); <see cref="RandomBackbone"/> gives a random ResNet-50 with live BatchNorm statistics.
     /// </summary>
-    public static Detector Create(DetectorKind kind, int numClasses, ResNetVariant variant, bool pretrained, FinetuneOptions options)
+    /// <exception cref="CheckpointMismatchException">The backbone's keys are not one ResNet trunk; the message lists every one.</exception>
+    public static Detector Create(DetectorKind kind, int numClasses, string backbone, FinetuneOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return DetectorFactory.Create(kind, numClasses,
-            new BackboneOptions { Variant = variant, Norm = pretrained ? BackboneNorm.FrozenBatchNorm : BackboneNorm.BatchNorm },
-            new TransformOptions { MinSize = options.TrainMinSizes, MaxSize = options.MaxSize });
-    }
+        var transform = new TransformOptions { MinSize = options.TrainMinSizes, MaxSize = options.MaxSize };
+        if (backbone == RandomBackbone)
+            return DetectorFactory.Create(kind, numClasses, new BackboneOptions { Norm = BackboneNorm.BatchNorm }, transform);
 
-    /// <summary>The ResNet a backbone checkpoint holds (from its keys); <paramref name="fallback"/> for <c>random</c>.</summary>
-    public static ResNetVariant VariantOf(string checkpoint, ResNetVariant fallback)
-    {
-        if (checkpoint == RandomBackbone) return fallback;
-        var weights = CheckpointImport.LoadBackbone(checkpoint);
+        var weights = CheckpointImport.LoadBackbone(backbone);
         try
         {
-            return ResNetLayout.Match(weights.Keys, $"'{checkpoint}'").Variant;
+            var variant = ResNetLayout.Match(weights.Keys, $"'{backbone}'").Variant;
+            var model = DetectorFactory.Create(kind, numClasses, new BackboneOptions { Variant = variant, Norm = BackboneNorm.FrozenBatchNorm }, transform);
+            try
+            {
+                LoadBody(model, weights);
+                return model;
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
         }
         finally
         {
@@ -40,20 +49,10 @@ public static class FinetuneModel
     }
 
     /// <summary>Loads body weights strictly; FrozenBatchNorm has no num_batches_tracked, so those keys are dropped first.</summary>
-    /// <exception cref="CheckpointMismatchException">Keys are missing or unexpected; the message lists every one.</exception>
-    public static void LoadBackbone(Detector model, string checkpoint)
+    private static void LoadBody(Detector model, IReadOnlyDictionary<string, Tensor> weights)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var weights = CheckpointImport.LoadBackbone(checkpoint);
-        try
-        {
-            var bodyKeys = model.Backbone.Body.state_dict().Keys.ToHashSet();
-            var usable = weights.Where(kv => bodyKeys.Contains(kv.Key) || !kv.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToDictionary();
-            BackboneLoad.Into(model.Backbone.Body, usable);
-        }
-        finally
-        {
-            foreach (var t in weights.Values) t.Dispose();
-        }
+        var bodyKeys = model.Backbone.Body.state_dict().Keys.ToHashSet();
+        var usable = weights.Where(kv => bodyKeys.Contains(kv.Key) || !kv.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToDictionary();
+        BackboneLoad.Into(model.Backbone.Body, usable);
     }
 }

@@ -20,13 +20,19 @@ public static class ArtifactFiles
         ArgumentNullException.ThrowIfNull(store);
         var names = new List<string>();
         foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            string name = ArtifactName.Validate(prefix + Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/'));
-            await using FileStream source = File.OpenRead(file);
-            await store.UploadAsync(name, source, cancellationToken).ConfigureAwait(false);
-            names.Add(name);
-        }
+            names.Add(await UploadFileAsync(store, prefix + Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/'), file, cancellationToken)
+                .ConfigureAwait(false));
         return names;
+    }
+
+    /// <summary>Uploads the file at <paramref name="path"/> as artifact <paramref name="name"/>; returns the name.</summary>
+    public static async Task<string> UploadFileAsync(IArtifactStore store, string name, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArtifactName.Validate(name);
+        await using FileStream source = File.OpenRead(path);
+        await store.UploadAsync(name, source, cancellationToken).ConfigureAwait(false);
+        return name;
     }
 
     /// <summary>An empty scratch folder for one job: what an earlier attempt left is gone, since the store is the truth.</summary>

@@ -54,6 +54,25 @@ public class CheckpointImportTests
     }
 
     [Fact]
+    public void LoadStateDict_WholeModel_KeepsEveryKey_AndRefusesMoreThanTensors()
+    {
+        using var dir = new TempDirectory();
+        using var scope = NewDisposeScope();
+        string model = dir.File("detector.pth"), nested = dir.File("nested.pth");
+        using (var stream = File.Create(model))
+            PyTorchPickler.PickleStateDict(stream, new Hashtable { ["head.cls_logits.weight"] = ones(3, 2), ["fc.bias"] = zeros(3) });
+        using (var stream = File.Create(nested))
+            PyTorchPickler.PickleStateDict(stream, new Hashtable { ["model"] = new Hashtable { ["w"] = zeros(2) } });
+
+        var loaded = CheckpointImport.LoadStateDict(model);
+
+        Assert.Equal(["fc.bias", "head.cls_logits.weight"], loaded.Keys.Order(StringComparer.Ordinal));
+        Assert.True(loaded["head.cls_logits.weight"].eq(1).all().item<bool>());
+        var error = Assert.Throws<InvalidDataException>(() => CheckpointImport.LoadStateDict(nested));
+        Assert.Equal($"'{nested}' is not a state dict: it holds more than named tensors.", error.Message);
+    }
+
+    [Fact]
     public void LoadBackbone_NotATorchSaveFile_NamesFile()
     {
         using var dir = new TempDirectory();

@@ -52,17 +52,10 @@ public sealed class FinetuneStageRunner(string device, TimeSpan syncInterval, IL
         IReadOnlyList<string> evaluation = [
             .. await ArtifactFiles.UploadFolderAsync(context.Store, job.ArtifactPrefix + "evaluation/", layout.Evaluation, stoppingToken).ConfigureAwait(false),
             .. await ArtifactFiles.UploadFolderAsync(context.Store, job.ArtifactPrefix + "report/", layout.Report, stoppingToken).ConfigureAwait(false),
-            await UploadFileAsync(context.Store, job.ArtifactPrefix + "summary.json", layout.Summary, stoppingToken).ConfigureAwait(false)];
+            await ArtifactFiles.UploadFileAsync(context.Store, job.ArtifactPrefix + "summary.json", layout.Summary, stoppingToken).ConfigureAwait(false)];
         var scores = scored.Scores!;
         var metrics = new Dictionary<string, double> { ["AP"] = scores.AP, ["AP50"] = scores.AP50, ["AP75"] = scores.AP75, ["steps"] = finetune.TotalSteps };
         return new JobOutcome(job.JobId, JobStatus.Succeeded, null, metrics, [.. sync.Uploaded, .. evaluation]);
-    }
-
-    private static async Task<string> UploadFileAsync(Pipeline.Artifacts.IArtifactStore store, string name, string path, CancellationToken cancellationToken)
-    {
-        await using FileStream source = File.OpenRead(path);
-        await store.UploadAsync(name, source, cancellationToken).ConfigureAwait(false);
-        return name;
     }
 
     /// <returns>Whether training reached its last step (false: the cancel marker stopped it at a checkpoint).</returns>
