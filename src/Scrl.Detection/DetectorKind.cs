@@ -8,6 +8,12 @@ public enum DetectorKind
 
     /// <summary>RetinaNet R50-FPN (appendix A.3), torchvision's retinanet_resnet50_fpn.</summary>
     RetinaNet,
+
+    /// <summary>Mask R-CNN R50-FPN (appendix A.4, A.6), torchvision's maskrcnn_resnet50_fpn.</summary>
+    MaskRcnn,
+
+    /// <summary>Keypoint R-CNN R50-FPN (appendix A.5), torchvision's keypointrcnn_resnet50_fpn.</summary>
+    KeypointRcnn,
 }
 
 /// <summary>Names of <see cref="DetectorKind"/> as the CLI, specs and checkpoint metadata write them.</summary>
@@ -17,6 +23,8 @@ public static class DetectorKinds
     {
         [DetectorKind.FasterRcnn] = "faster-rcnn",
         [DetectorKind.RetinaNet] = "retinanet",
+        [DetectorKind.MaskRcnn] = "mask-rcnn",
+        [DetectorKind.KeypointRcnn] = "keypoint-rcnn",
     }, "detector");
 
     public static IReadOnlyCollection<string> All => Names.All;

@@ -46,8 +46,11 @@ public sealed class GeneralizedRcnnTransform
             if (resizedTargets is not null)
             {
                 var t = targets![i];
-                var boxes = ResizeBoxes(t.Boxes, (image.shape[1], image.shape[2]), (output.shape[1], output.shape[2]));
-                resizedTargets.Add(new DetectionTarget(boxes.MoveToOuterDisposeScope(), t.Labels));
+                (long, long) from = (image.shape[1], image.shape[2]), to = (output.shape[1], output.shape[2]);
+                resizedTargets.Add(new DetectionTarget(
+                    ResizeBoxes(t.Boxes, from, to).MoveToOuterDisposeScope(), t.Labels,
+                    t.Masks is null ? null : ResizeMasks(t.Masks, to).MoveToOuterDisposeScope(),
+                    t.Keypoints is null ? null : ResizeKeypoints(t.Keypoints, from, to).MoveToOuterDisposeScope()));
             }
         }
         var batch = Batch(resized).MoveToOuterDisposeScope();
@@ -66,8 +69,11 @@ public sealed class GeneralizedRcnnTransform
         for (int i = 0; i < detections.Count; i++)
         {
             var d = detections[i];
-            var boxes = ResizeBoxes(d.Boxes, resizedSizes[i], (originals[i].shape[1], originals[i].shape[2]));
-            result.Add(new Detections(boxes.MoveToOuterDisposeScope(), d.Scores.MoveToOuterDisposeScope(), d.Labels.MoveToOuterDisposeScope()));
+            (long, long) original = (originals[i].shape[1], originals[i].shape[2]);
+            var boxes = ResizeBoxes(d.Boxes, resizedSizes[i], original);
+            var keypoints = d.Keypoints is null ? null : ResizeKeypoints(d.Keypoints, resizedSizes[i], original);
+            result.Add(new Detections(boxes.MoveToOuterDisposeScope(), d.Scores.MoveToOuterDisposeScope(), d.Labels.MoveToOuterDisposeScope(),
+                d.Masks?.MoveToOuterDisposeScope(), keypoints?.MoveToOuterDisposeScope(), d.KeypointScores?.MoveToOuterDisposeScope()));
         }
         return result;
     }
@@ -98,6 +104,20 @@ public sealed class GeneralizedRcnnTransform
         float ratioWidth = to.Width / (float)from.Width;
         var ratios = tensor(new[] { ratioWidth, ratioHeight, ratioWidth, ratioHeight }, boxes.dtype, boxes.device);   // [4]
         return boxes * ratios;
+    }
+
+    /// <summary>Nearest-neighbour resize of [G, H, W] uint8 masks to the resized image, as torchvision's _resize_image_and_masks.</summary>
+    private static Tensor ResizeMasks(Tensor masks, (long Height, long Width) to) =>
+        F.interpolate(masks.unsqueeze(1).to(ScalarType.Float32), size: [to.Height, to.Width], mode: InterpolationMode.Nearest)
+            .squeeze(1).to(ScalarType.Byte);
+
+    /// <summary>Scales the x and y of [G, J, 3] keypoints by float32 ratios, visibility untouched, as torchvision's resize_keypoints.</summary>
+    private static Tensor ResizeKeypoints(Tensor keypoints, (long Height, long Width) from, (long Height, long Width) to)
+    {
+        float ratioHeight = to.Height / (float)from.Height;
+        float ratioWidth = to.Width / (float)from.Width;
+        var ratios = tensor(new[] { ratioWidth, ratioHeight, 1f }, keypoints.dtype, keypoints.device);   // [3]
+        return keypoints * ratios;
     }
 
     /// <summary>Zero-pads every image to the largest height and width, rounded up to SizeDivisible.</summary>
