@@ -3,6 +3,9 @@ using SkiaSharp;
 
 namespace Scrl.Core.Data.Synthetic;
 
+/// <summary>A region to paint in a colour family, with optional detail drawn over it before anything in front of it.</summary>
+internal sealed record PaintedObject(SKPath Outline, ColourFamily Family, Action<SKCanvas>? Detail = null);
+
 /// <summary>
 /// Paints a textured background and the placed shapes, back to front, and encodes the result as JPEG. Textures
 /// (gradients, stripes, fractal noise) give the encoder something to learn beyond flat colour.
@@ -11,7 +14,8 @@ internal static class ScenePainter
 {
     private enum Texture { Solid, Gradient, Stripes, Noise }
 
-    public static byte[] PaintJpeg(int width, int height, IReadOnlyList<PlacedShape> shapes, IRandomSource random, int jpegQuality)
+    /// <param name="objects">Painted back to front.</param>
+    public static byte[] PaintJpeg(int width, int height, IReadOnlyList<PaintedObject> objects, IRandomSource random, int jpegQuality)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         using (var canvas = new SKCanvas(bitmap))
@@ -21,10 +25,11 @@ internal static class ScenePainter
             // The background has no solid option: a flat backdrop would make shapes trivially separable.
             var backgroundTexture = (Texture)random.NextInt((int)Texture.Gradient, (int)Texture.Noise + 1);
             Fill(canvas, frame, backgroundTexture, () => BackgroundColour(random), width, height, random);
-            foreach (var shape in shapes)
+            foreach (var (outline, family, detail) in objects)
             {
                 var texture = (Texture)random.NextInt(0, (int)Texture.Noise + 1);
-                Fill(canvas, shape.Outline, texture, () => ObjectColour(shape.Family, random), width, height, random);
+                Fill(canvas, outline, texture, () => ObjectColour(family, random), width, height, random);
+                detail?.Invoke(canvas);
             }
         }
         using var image = SKImage.FromBitmap(bitmap);

@@ -28,13 +28,7 @@ public static class SyntheticShapesDataset
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException("Invalid synthetic dataset options: " + string.Join("; ", errors), nameof(options));
 
-        string final = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
-        if (Directory.Exists(final) || File.Exists(final)) throw new IOException($"'{final}' already exists; delete it or choose another folder.");
-        string parent = Path.GetDirectoryName(final) ?? throw new ArgumentException($"'{root}' has no parent folder.", nameof(root));
-        Directory.CreateDirectory(parent);
-        string staging = Path.Combine(parent, $".{Path.GetFileName(final)}.partial-{Guid.NewGuid():N}");
-
-        try
+        StagedFolder.Write(root, staging =>
         {
             int done = 0;
             var splits = new[] { (CocoLayout.Train, options.TrainImages), (CocoLayout.Val, options.ValImages) };
@@ -47,14 +41,7 @@ public static class SyntheticShapesDataset
                 using var stream = File.Create(json);
                 JsonSerializer.Serialize(stream, instances, CocoJsonContext.Default.CocoInstances);
             }
-            ct.ThrowIfCancellationRequested();
-            Directory.Move(staging, final);
-        }
-        catch
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-            throw;
-        }
+        }, ct);
     }
 
     private static CocoInstances WriteSplit(SyntheticDatasetOptions options, string staging, string split, int splitIndex,
@@ -78,7 +65,7 @@ public static class SyntheticShapesDataset
                 long imageId = i + 1;
                 var image = new CocoImage(imageId, CocoLayout.ImageFileName(imageId), width, height);
                 File.WriteAllBytes(Path.Combine(imageFolder, image.FileName),
-                                   ScenePainter.PaintJpeg(width, height, shapes, random, options.JpegQuality));
+                                   ScenePainter.PaintJpeg(width, height, [.. shapes.Select(sh => new PaintedObject(sh.Outline, sh.Family))], random, options.JpegQuality));
                 images.Add(image);
                 foreach (var shape in shapes) annotations.Add(Annotate(shape, annotations.Count + 1, imageId));
             }
