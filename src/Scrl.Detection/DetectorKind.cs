@@ -35,4 +35,25 @@ public static class DetectorKinds
     public static DetectorKind Parse(string name) => Names.Parse(name);
 
     public static DetectorKind? TryParse(string? name) => Names.TryParse(name);
+
+    /// <summary>The annotations beyond boxes and labels that the detector trains on.</summary>
+    public static TargetExtras ExtrasOf(DetectorKind kind) => kind switch
+    {
+        DetectorKind.MaskRcnn => TargetExtras.Masks,
+        DetectorKind.KeypointRcnn => TargetExtras.Keypoints,
+        _ => TargetExtras.None,
+    };
+}
+
+/// <summary>Annotations a detector needs besides boxes and labels.</summary>
+[Flags]
+public enum TargetExtras
+{
+    None = 0,
+
+    /// <summary>Instance masks (COCO polygons or RLE).</summary>
+    Masks = 1,
+
+    /// <summary>Keypoints [x, y, v] per instance.</summary>
+    Keypoints = 2,
 }

@@ -44,7 +44,8 @@ public sealed class FinetuneJob : IDisposable
     private FinetuneOutcome? _outcome;
 
     /// <param name="device">Where the detector trains and predicts; null is the CPU.</param>
-    /// <exception cref="ArgumentException">Invalid training options, or no image with a usable box.</exception>
+    /// <exception cref="ArgumentException">Invalid training options, a detector the task does not fit, or no image with a usable box.</exception>
+    /// <exception cref="InvalidDataException">The training data lacks the masks or keypoints the detector trains on.</exception>
     public FinetuneJob(FinetuneSpec spec, string runDirectory, Device? device = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -52,7 +53,8 @@ public sealed class FinetuneJob : IDisposable
         _device = device ?? CPU;
         _log = logger ?? NullLogger.Instance;
         Layout = new RunLayout(runDirectory);
-        TrainData = new DetectionDataset(spec.Train.Read(), training: true);
+        FinetuneTasks.DetectorFor(spec.Task, spec.Detector);   // refuses a detector the task cannot score, before reading data
+        TrainData = new DetectionDataset(spec.Train.Read(), training: true, DetectorKinds.ExtrasOf(spec.Detector));
         random.manual_seed(spec.Training.Seed);   // the heads' (and a random body's) initial weights: one seed, one run
         _model = FinetuneModel.Create(spec.Detector, TrainData.NumClasses, spec.Backbone, spec.Training);
         _model.to(_device);

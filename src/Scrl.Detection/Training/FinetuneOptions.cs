@@ -71,13 +71,17 @@ public sealed record FinetuneOptions
     }
 
     /// <summary>
-    /// The appendix schedules: "1x" (COCO 90k), "0.5x" (COCO 45k) and "voc" (18k, shorter sides 480..800), at the
-    /// detector's base learning rate: 0.02 for the R-CNNs (A.2), 0.01 for RetinaNet (A.3), per 16 images.
+    /// The appendix schedules: "1x" (COCO 90k, A.2-A.5), "0.5x" (COCO 45k), "voc" (18k, shorter sides 480..800, A.2),
+    /// all at the detector's base learning rate per 16 images: 0.02 for the R-CNNs, 0.01 for RetinaNet (A.3); and
+    /// "cityscapes" (A.6: 24k steps of 8 images, x0.1 at 18k, learning rate 0.01, shorter sides 800..1024, test 1024,
+    /// longer sides up to 2048, as detectron2's Cityscapes Mask R-CNN config).
     /// </summary>
-    public static FinetuneOptions ForSchedule(string schedule, DetectorKind detector = DetectorKind.FasterRcnn) => Schedule(schedule) with
-    {
-        BaseLearningRate = detector == DetectorKind.RetinaNet ? 0.01 : 0.02,
-    };
+    public static FinetuneOptions ForSchedule(string schedule, DetectorKind detector = DetectorKind.FasterRcnn) => schedule == "cityscapes"
+        ? Schedule(schedule)
+        : Schedule(schedule) with { BaseLearningRate = detector == DetectorKind.RetinaNet ? 0.01 : 0.02 };
+
+    /// <summary>The schedule names <see cref="ForSchedule"/> knows.</summary>
+    public static IReadOnlyList<string> Schedules { get; } = ["1x", "0.5x", "voc", "cityscapes"];
 
     private static FinetuneOptions Schedule(string schedule) => schedule switch
     {
@@ -90,7 +94,18 @@ public sealed record FinetuneOptions
             WarmupSteps = 100,
             TrainMinSizes = [480, 512, 544, 576, 608, 640, 672, 704, 736, 768, 800],
         },
-        _ => throw new ArgumentException($"unknown schedule '{schedule}'; expected 1x, 0.5x or voc", nameof(schedule)),
+        "cityscapes" => new FinetuneOptions
+        {
+            BaseLearningRate = 0.01,
+            ReferenceBatchSize = 8,
+            ImagesPerStep = 8,
+            MaxSteps = 24_000,
+            LrSteps = [18_000],
+            TrainMinSizes = [800, 832, 864, 896, 928, 960, 992, 1024],
+            TestMinSize = 1024,
+            MaxSize = 2048,
+        },
+        _ => throw new ArgumentException($"unknown schedule '{schedule}'; expected {string.Join(", ", Schedules)}", nameof(schedule)),
     };
 
     /// <summary>Multiplier of <see cref="LearningRate"/> at <paramref name="step"/>: linear warmup, then steps of gamma.</summary>

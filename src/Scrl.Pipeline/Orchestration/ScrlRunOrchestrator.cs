@@ -49,7 +49,7 @@ public sealed class ScrlRunOrchestrator : TaskOrchestrator<RunSpec, RunReport>
                                             spec.RoiEval.Val ?? spec.Dataset.Source, spec.RoiEval.Overrides), spec.Stages.RoiEval));
         if (ok && spec.Finetune.Count > 0)
             ok = await Run([.. spec.Finetune.Select(task => Stage(runId, task.StageName, StageKind.Finetune,
-                new StageJobOptions.Finetune(task.Detector, task.Task, task.Schedule, spec.Backbone, pretrained, task.Train ?? spec.Dataset.Source,
+                new StageJobOptions.Finetune(task.ResolvedDetector, task.Task, task.ResolvedSchedule, spec.Backbone, pretrained, task.Train ?? spec.Dataset.Source,
                                              task.Val ?? task.Train ?? spec.Dataset.Source, task.Overrides), spec.Stages.Finetune))]);
 
         board.SetPhase("report");

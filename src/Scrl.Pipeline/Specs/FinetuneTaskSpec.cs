@@ -8,23 +8,29 @@ public enum FinetuneTask
 {
     [JsonStringEnumMemberName("coco-det")] CocoDetection,
     [JsonStringEnumMemberName("voc-det")] VocDetection,
+    [JsonStringEnumMemberName("coco-instances")] CocoInstances,
+    [JsonStringEnumMemberName("coco-keypoints")] CocoKeypoints,
+    [JsonStringEnumMemberName("cityscapes-instances")] CityscapesInstances,
 }
 
-/// <summary>The detector fine-tuned on the pretrained backbone, both R50-FPN as torchvision builds them.</summary>
+/// <summary>The detector fine-tuned on the pretrained backbone, R50-FPN as torchvision builds them.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FinetuneDetector>))]
 public enum FinetuneDetector
 {
     [JsonStringEnumMemberName("faster-rcnn")] FasterRcnn,
     [JsonStringEnumMemberName("retinanet")] RetinaNet,
+    [JsonStringEnumMemberName("mask-rcnn")] MaskRcnn,
+    [JsonStringEnumMemberName("keypoint-rcnn")] KeypointRcnn,
 }
 
-/// <summary>Training length: detectron2's COCO 1x (90k iterations) or half of it, or the VOC07+12 schedule (24k).</summary>
+/// <summary>Training length: detectron2's COCO 1x (90k iterations) or half of it, the VOC07+12 schedule (18k), or Cityscapes' (24k of 8 images).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FinetuneSchedule>))]
 public enum FinetuneSchedule
 {
     [JsonStringEnumMemberName("1x")] OneX,
     [JsonStringEnumMemberName("0.5x")] HalfX,
     [JsonStringEnumMemberName("voc")] Voc,
+    [JsonStringEnumMemberName("cityscapes")] Cityscapes,
 }
 
 /// <summary>One fine-tuning job run on the pretrained backbone; the tasks of a run run in parallel.</summary>
@@ -33,19 +39,22 @@ public sealed record FinetuneTaskSpec
     /// <summary>Which benchmark. Default <c>coco-det</c>.</summary>
     public FinetuneTask Task { get; init; } = FinetuneTask.CocoDetection;
 
-    /// <summary>Which detector: <c>faster-rcnn</c> (appendix A.2) or <c>retinanet</c> (A.3, base learning rate 0.01).
-    /// Default <c>faster-rcnn</c>.</summary>
-    public FinetuneDetector Detector { get; init; } = FinetuneDetector.FasterRcnn;
+    /// <summary>Which detector: <c>faster-rcnn</c> (appendix A.2) or <c>retinanet</c> (A.3, base learning rate 0.01) for the
+    /// detection tasks, <c>mask-rcnn</c> for the instance tasks (A.4, A.6), <c>keypoint-rcnn</c> for keypoints (A.5).
+    /// Default: the task's first.</summary>
+    public FinetuneDetector? Detector { get; init; }
 
-    /// <summary>How long to train; must suit the task (COCO: 1x or 0.5x, VOC: voc). Default <c>1x</c>.</summary>
-    public FinetuneSchedule Schedule { get; init; } = FinetuneSchedule.OneX;
+    /// <summary>How long to train; must suit the task (COCO: 1x or 0.5x, VOC: voc, Cityscapes: cityscapes). Default: the
+    /// task's appendix schedule.</summary>
+    public FinetuneSchedule? Schedule { get; init; }
 
-    /// <summary>Training data, as a path the workers can read: for <c>coco-det</c> a COCO root (<c>train2017</c>), for
-    /// <c>voc-det</c> a VOC folder such as <c>VOCdevkit/VOC2007</c> (<c>trainval</c>). Default: the run's dataset, when its
-    /// format is the task's.</summary>
+    /// <summary>Training data, as a path the workers can read: for the COCO tasks a COCO root (<c>train2017</c>; keypoints read
+    /// its <c>person_keypoints_train2017.json</c>), for <c>voc-det</c> a VOC folder such as <c>VOCdevkit/VOC2007</c>
+    /// (<c>trainval</c>), for <c>cityscapes-instances</c> a Cityscapes root (<c>leftImg8bit/train</c>, <c>gtFine/train</c>).
+    /// Default: the run's dataset, when its format is the task's.</summary>
     public string? Train { get; init; }
 
-    /// <summary>Where the fine-tuned model is scored: a COCO root (<c>val2017</c>) or a VOC folder (<c>test</c>).
+    /// <summary>Where the fine-tuned model is scored: a COCO root (<c>val2017</c>), a VOC folder (<c>test</c>) or a Cityscapes root (<c>val</c>).
     /// Default: <see cref="Train"/>'s dataset.</summary>
     public string? Val { get; init; }
 
@@ -56,32 +65,58 @@ public sealed record FinetuneTaskSpec
 
     /// <summary>The dataset layout the task reads.</summary>
     [JsonIgnore]
-    public DatasetFormat DatasetFormat => Task == FinetuneTask.VocDetection ? DatasetFormat.Voc : DatasetFormat.Coco;
+    public DatasetFormat DatasetFormat => Task switch
+    {
+        FinetuneTask.VocDetection => DatasetFormat.Voc,
+        FinetuneTask.CityscapesInstances => DatasetFormat.Cityscapes,
+        _ => DatasetFormat.Coco,
+    };
+
+    /// <summary><see cref="Detector"/>, or the task's default.</summary>
+    [JsonIgnore]
+    public FinetuneDetector ResolvedDetector => Detector ?? DetectorsOf(Task)[0];
+
+    /// <summary><see cref="Schedule"/>, or the task's appendix schedule.</summary>
+    [JsonIgnore]
+    public FinetuneSchedule ResolvedSchedule => Schedule ?? SchedulesOf(Task)[0];
 
     /// <summary>Stage name and artifact folder, e.g. <c>finetune-faster-rcnn-coco-det-1x</c> (a dot is not allowed in stage names).</summary>
     [JsonIgnore]
-    public string StageName => $"finetune-{DetectorSlug}-{TaskSlug}-{ScheduleSlug}";
-
-    private string DetectorSlug => Detector == FinetuneDetector.RetinaNet ? "retinanet" : "faster-rcnn";
-
-    private string TaskSlug => Task == FinetuneTask.VocDetection ? "voc-det" : "coco-det";
-
-    private string ScheduleSlug => Schedule switch { FinetuneSchedule.HalfX => "0p5x", FinetuneSchedule.Voc => "voc", _ => "1x" };
+    public string StageName => $"finetune-{JsonName(ResolvedDetector)}-{JsonName(Task)}-{JsonName(ResolvedSchedule).Replace('.', 'p')}";
 
     public IReadOnlyList<ValidationError> Validate(string path)
     {
         var errors = new List<ValidationError>();
         if (!Enum.IsDefined(Task)) errors.Add(new($"{path}.task", $"is not a known task, was {(int)Task}"));
-        if (!Enum.IsDefined(Detector)) errors.Add(new($"{path}.detector", $"is not a known detector, was {(int)Detector}"));
-        if (!Enum.IsDefined(Schedule)) errors.Add(new($"{path}.schedule", $"is not a known schedule, was {(int)Schedule}"));
-        bool voc = Task == FinetuneTask.VocDetection;
-        if (voc && Schedule != FinetuneSchedule.Voc)
-            errors.Add(new($"{path}.schedule", "voc-det trains with the 'voc' schedule"));
-        if (!voc && Schedule == FinetuneSchedule.Voc)
-            errors.Add(new($"{path}.schedule", "coco-det trains with '1x' or '0.5x'"));
+        if (Detector is { } detector && !Enum.IsDefined(detector)) errors.Add(new($"{path}.detector", $"is not a known detector, was {(int)detector}"));
+        if (Schedule is { } schedule && !Enum.IsDefined(schedule)) errors.Add(new($"{path}.schedule", $"is not a known schedule, was {(int)schedule}"));
+        if (errors.Count > 0) return errors;
+        if (!DetectorsOf(Task).Contains(ResolvedDetector))
+            errors.Add(new($"{path}.detector", $"{JsonName(Task)} fine-tunes {string.Join(" or ", DetectorsOf(Task).Select(JsonName))}, not {JsonName(ResolvedDetector)}"));
+        if (!SchedulesOf(Task).Contains(ResolvedSchedule))
+            errors.Add(new($"{path}.schedule", $"{JsonName(Task)} trains with {string.Join(" or ", SchedulesOf(Task).Select(s => $"'{JsonName(s)}'"))}"));
         errors.AddRange(StageOverrides.Validate($"{path}.overrides", Overrides, "maxSteps"));
         errors.AddRange(SplitLocation.Validate($"{path}.train", Train));
         errors.AddRange(SplitLocation.Validate($"{path}.val", Val));
         return errors;
     }
+
+    private static FinetuneDetector[] DetectorsOf(FinetuneTask task) => task switch
+    {
+        FinetuneTask.CocoInstances or FinetuneTask.CityscapesInstances => [FinetuneDetector.MaskRcnn],
+        FinetuneTask.CocoKeypoints => [FinetuneDetector.KeypointRcnn],
+        _ => [FinetuneDetector.FasterRcnn, FinetuneDetector.RetinaNet],
+    };
+
+    private static FinetuneSchedule[] SchedulesOf(FinetuneTask task) => task switch
+    {
+        FinetuneTask.VocDetection => [FinetuneSchedule.Voc],
+        FinetuneTask.CityscapesInstances => [FinetuneSchedule.Cityscapes],
+        _ => [FinetuneSchedule.OneX, FinetuneSchedule.HalfX],
+    };
+
+    /// <summary>The name a spec writes, from the enum's JsonStringEnumMemberName.</summary>
+    public static string JsonName<T>(T value) where T : struct, Enum =>
+        typeof(T).GetField(value.ToString())!.GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false)
+            .Cast<JsonStringEnumMemberNameAttribute>().Single().Name;
 }

@@ -22,7 +22,7 @@ public class SyntheticFiguresDatasetTests
         Assert.Equal(Small.TrainImages + Small.ValImages + 4, files.Count);
         foreach (var file in files)
             Assert.Equal(File.ReadAllBytes(temp.Combine("a", file)), File.ReadAllBytes(temp.Combine("b", file)));
-        Assert.Equal(File.ReadAllBytes(SyntheticFiguresDataset.KeypointsFile(temp.Combine("a"), CocoLayout.Train)),
+        Assert.Equal(File.ReadAllBytes(CocoLayout.KeypointsFile(temp.Combine("a"), CocoLayout.Train)),
                      File.ReadAllBytes(CocoLayout.AnnotationFile(temp.Combine("a"), CocoLayout.Train)));
     }
 
@@ -32,7 +32,7 @@ public class SyntheticFiguresDatasetTests
         using var temp = new TempDirectory();
         string root = temp.Combine("figures");
         SyntheticFiguresDataset.Generate(Small, root, null, CancellationToken.None);
-        using var stream = File.OpenRead(SyntheticFiguresDataset.KeypointsFile(root, CocoLayout.Train));
+        using var stream = File.OpenRead(CocoLayout.KeypointsFile(root, CocoLayout.Train));
         var coco = JsonSerializer.Deserialize(stream, CocoJsonContext.Default.CocoInstances)!;
 
         var person = Assert.Single(coco.Categories);

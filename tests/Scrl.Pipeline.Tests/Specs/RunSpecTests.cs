@@ -46,6 +46,32 @@ public sealed class RunSpecTests
     }
 
     [Fact]
+    public void ReadRunSpec_InstanceAndKeypointTasks_TakeTheirDetectorAndScheduleByDefault_AndRefuseOthers()
+    {
+        var (spec, errors) = SpecJson.ReadRunSpec("""
+            {
+              "runId": "run-1", "dataset": { "source": "/data/coco" }, "method": "scrl", "backbone": "resnet50",
+              "finetune": [ { "task": "coco-instances" }, { "task": "coco-keypoints", "schedule": "0.5x" },
+                            { "task": "cityscapes-instances", "train": "/data/cityscapes" } ]
+            }
+            """);
+        Assert.Empty(errors);
+        Assert.Equal(["finetune-mask-rcnn-coco-instances-1x", "finetune-keypoint-rcnn-coco-keypoints-0p5x", "finetune-mask-rcnn-cityscapes-instances-cityscapes"],
+                     spec!.Finetune.Select(f => f.StageName));
+
+        var (_, refused) = SpecJson.ReadRunSpec("""
+            {
+              "runId": "run-1", "dataset": { "source": "/data/coco" }, "method": "scrl", "backbone": "resnet50",
+              "finetune": [ { "task": "coco-instances", "detector": "faster-rcnn" }, { "task": "cityscapes-instances", "schedule": "1x" },
+                            { "task": "coco-det", "detector": "keypoint-rcnn" } ]
+            }
+            """);
+        Assert.Equal(["$.finetune[0].detector", "$.finetune[1].schedule", "$.finetune[1].train", "$.finetune[2].detector"], refused.Select(e => e.Path));
+        Assert.Contains("coco-instances fine-tunes mask-rcnn, not faster-rcnn", refused[0].Message);
+        Assert.Contains("'cityscapes'", refused[1].Message);
+    }
+
+    [Fact]
     public void Validate_EvaluationData_DefaultsToTheRunDataset_OnlyWhenItsLayoutFits()
     {
         var (_, errors) = SpecJson.ReadRunSpec("""

@@ -13,6 +13,10 @@ public static class CocoLayout
     public static string AnnotationFile(string root, string split) =>
         Path.Combine(root, "annotations", $"instances_{split}2017.json");
 
+    /// <summary>The person keypoints json of <paramref name="split"/>.</summary>
+    public static string KeypointsFile(string root, string split) =>
+        Path.Combine(root, "annotations", $"person_keypoints_{split}2017.json");
+
     /// <summary>
     /// The image folder an annotation file of this layout describes: <c>&lt;root&gt;/train2017</c> for
     /// <c>&lt;root&gt;/annotations/instances_train2017.json</c> (or <c>person_keypoints_train2017.json</c>); null for

@@ -9,6 +9,8 @@ public enum DatasetFormat
 {
     /// <summary>COCO 2017: <c>annotations/instances_{split}2017.json</c> and <c>{split}2017/</c>.</summary>
     Coco,
+    /// <summary>COCO 2017 person keypoints: <c>annotations/person_keypoints_{split}2017.json</c> and <c>{split}2017/</c>.</summary>
+    CocoKeypoints,
     /// <summary>Pascal VOC: <c>Annotations/</c>, <c>JPEGImages/</c>, <c>ImageSets/Main/{split}.txt</c>.</summary>
     Voc,
     /// <summary>Images in class subfolders (torchvision ImageFolder); no boxes, no split.</summary>
@@ -28,6 +30,7 @@ public static class DatasetReaders
         return format switch
         {
             DatasetFormat.Coco => CocoDatasetReader.Read(CocoLayout.AnnotationFile(root, split), CocoLayout.ImageFolder(root, split)),
+            DatasetFormat.CocoKeypoints => CocoDatasetReader.Read(CocoLayout.KeypointsFile(root, split), CocoLayout.ImageFolder(root, split)),
             DatasetFormat.Voc => VocDatasetReader.Read(root, split),
             DatasetFormat.ImageFolder => ImageFolderDatasetReader.Read(root),
             DatasetFormat.Cityscapes => CityscapesDatasetReader.Read(root, split),

@@ -3,8 +3,6 @@ using Scrl.Detection;
 using Scrl.Detection.Training;
 using Scrl.Pipeline.Orchestration;
 using Scrl.Pipeline.Specs;
-using SpecTask = Scrl.Pipeline.Specs.FinetuneTask;
-using Task = Scrl.Detection.Training.FinetuneTask;
 
 namespace Scrl.Worker.Stages.Finetune;
 
@@ -20,8 +18,9 @@ internal sealed record FinetuneStageOptions(FinetuneSpec Spec, string Pretrained
         string? pretrained = PretrainedCheckpoint.Newest(job.Pretrained);
         if (pretrained is null) problems.Add("pretrained lists no checkpoint (.../checkpoints/step-N.ckpt) from the pretrain stage");
 
-        var task = job.Task == SpecTask.VocDetection ? Task.VocDet : Task.CocoDet;
-        var detector = job.Detector == FinetuneDetector.RetinaNet ? DetectorKind.RetinaNet : DetectorKind.FasterRcnn;
+        // The spec's names are the fine-tuning library's names.
+        var task = FinetuneTasks.Parse(FinetuneTaskSpec.JsonName(job.Task));
+        var detector = DetectorKinds.Parse(FinetuneTaskSpec.JsonName(job.Detector));
         string trainRoot = SplitLocation.LocalPath(job.Train), valRoot = SplitLocation.LocalPath(job.Val);
         foreach ((string name, string root) in new[] { ("train", trainRoot), ("val", valRoot) })
         {
@@ -31,7 +30,7 @@ internal sealed record FinetuneStageOptions(FinetuneSpec Spec, string Pretrained
         FinetuneOptions? training = null;
         try
         {
-            training = ConfigLoader.Override(FinetuneOptions.ForSchedule(ScheduleName(job.Schedule), detector), StageOptions.Assignments(job.Overrides), o => o.Validate(""));
+            training = ConfigLoader.Override(FinetuneOptions.ForSchedule(FinetuneTaskSpec.JsonName(job.Schedule), detector), StageOptions.Assignments(job.Overrides), o => o.Validate(""));
         }
         catch (ConfigException ex)
         {
@@ -48,11 +47,4 @@ internal sealed record FinetuneStageOptions(FinetuneSpec Spec, string Pretrained
         };
         return (new FinetuneStageOptions(spec, pretrained!), []);
     }
-
-    private static string ScheduleName(FinetuneSchedule schedule) => schedule switch
-    {
-        FinetuneSchedule.HalfX => "0.5x",
-        FinetuneSchedule.Voc => "voc",
-        _ => "1x",
-    };
 }
