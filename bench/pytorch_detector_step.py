@@ -1,11 +1,14 @@
-"""Detector step time in PyTorch, the reference for `scrl bench finetune --detector faster-rcnn|retinanet`.
+"""Detector step time in PyTorch, the reference for `scrl bench finetune --detector faster-rcnn|retinanet|mask-rcnn|keypoint-rcnn`.
 
-Same setup as the C# bench: torchvision 0.14 fasterrcnn_resnet50_fpn or retinanet_resnet50_fpn (--detector),
-random init (BatchNorm, all layers trainable), 91 classes, batch of 2 fixed synthetic images resized to 512 px (min_size = max_size), SGD(0.02,
+Same setup as the C# bench: torchvision 0.14 fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn, maskrcnn_resnet50_fpn or
+keypointrcnn_resnet50_fpn (--detector), random init (BatchNorm, all layers trainable), 91 classes (2 for keypoints, with
+17 keypoints), batch of 2 fixed synthetic images resized to 512 px (min_size = max_size), with ellipse masks and a fixed
+keypoint pattern in each box for the mask and keypoint models, SGD(0.02,
 momentum 0.9, wd 1e-4), the same thread count (--threads, default 2). Like the C# bench it prints one JSON line
 for the training steps (forward + backward + SGD, medians after --warmup steps) and one for inference passes,
 each with the time spent in NMS (torchvision.ops.boxes.batched_nms) and in MultiScaleRoIAlign (the model's
-box_roi_pool; RetinaNet has none), measured by wrapping them with timers.
+box_roi_pool, mask_roi_pool and keypoint_roi_pool; RetinaNet has none), and for Mask R-CNN in pasting the masks into
+the images (paste_masks_in_image), measured by wrapping them with timers.
 
 --flush-denormal sets torch.set_flush_denormal(True). From random init on noise images, some gradients turn
 subnormal after two steps, and PyTorch 1.13's backward then runs 5-10x slower on this CPU (libtorch 2.10 under
@@ -22,32 +25,62 @@ import time
 
 import torch
 import torchvision
-from torchvision.models.detection import fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn
+from torchvision.models.detection import fasterrcnn_resnet50_fpn, keypointrcnn_resnet50_fpn, maskrcnn_resnet50_fpn, retinanet_resnet50_fpn
 from torchvision.models.detection import retinanet as tv_retinanet, roi_heads as tv_roi_heads, rpn as tv_rpn
+from torchvision.models.detection import transform as tv_transform
 
-MODELS = {"faster-rcnn": (fasterrcnn_resnet50_fpn, "fasterrcnn_resnet50_fpn"),
-          "retinanet": (retinanet_resnet50_fpn, "retinanet_resnet50_fpn")}
+MODELS = {"faster-rcnn": (fasterrcnn_resnet50_fpn, "fasterrcnn_resnet50_fpn", 91),
+          "retinanet": (retinanet_resnet50_fpn, "retinanet_resnet50_fpn", 91),
+          "mask-rcnn": (maskrcnn_resnet50_fpn, "maskrcnn_resnet50_fpn", 91),
+          "keypoint-rcnn": (keypointrcnn_resnet50_fpn, "keypointrcnn_resnet50_fpn", 2)}
 
 
-def synthetic_batch(seed):
+def ellipse_masks(boxes, height, width):
+    """[G, H, W] uint8: the ellipse inscribed in each box, tested at pixel centres."""
+    ys = torch.arange(height, dtype=torch.float32).view(1, -1, 1) + 0.5
+    xs = torch.arange(width, dtype=torch.float32).view(1, 1, -1) + 0.5
+    x1, y1, x2, y2 = (boxes[:, i].view(-1, 1, 1) for i in range(4))
+    cx, cy, rx, ry = (x1 + x2) / 2, (y1 + y2) / 2, (x2 - x1) / 2, (y2 - y1) / 2
+    return (((xs - cx) / rx) ** 2 + ((ys - cy) / ry) ** 2 <= 1).to(torch.uint8)
+
+
+def keypoint_pattern(boxes):
+    """[G, 17, 3]: keypoint j at fractions (((7 j) mod 17 + 0.5) / 17, (j + 0.5) / 17) of each box, all visible."""
+    j = torch.arange(17, dtype=torch.float32)
+    fx, fy = ((7 * j) % 17 + 0.5) / 17, (j + 0.5) / 17
+    x = boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * fx
+    y = boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * fy
+    return torch.stack([x, y, torch.full_like(x, 2.0)], dim=2)
+
+
+def synthetic_batch(seed, detector):
     """Two fixed images (384x512 landscape, 512x384 portrait) with three boxes each, the same layout as the C# bench."""
     g = torch.Generator().manual_seed(seed)
     images = [torch.rand(3, 384, 512, generator=g), torch.rand(3, 512, 384, generator=g)]
     boxes = torch.tensor([[40.0, 30.0, 200.0, 220.0], [250.0, 60.0, 330.0, 160.0], [100.0, 200.0, 360.0, 350.0]])
-    targets = [{"boxes": boxes.clone(), "labels": torch.tensor([1, 5, 17])} for _ in images]
+    labels = torch.tensor([1, 1, 1]) if detector == "keypoint-rcnn" else torch.tensor([1, 5, 17])
+    targets = [{"boxes": boxes.clone(), "labels": labels.clone()} for _ in images]
     targets[1]["boxes"] = boxes[:, [1, 0, 3, 2]].clone()  # transposed for the portrait image
+    for image, target in zip(images, targets):
+        if detector == "mask-rcnn":
+            target["masks"] = ellipse_masks(target["boxes"], image.shape[1], image.shape[2])
+        if detector == "keypoint-rcnn":
+            target["keypoints"] = keypoint_pattern(target["boxes"])
     return images, targets
 
 
 class Timed:
-    """Wraps a function and sums its wall time."""
+    """Wraps a function and sums its wall time; time() charges any other function to the same sum."""
 
     def __init__(self, fn):
         self.fn, self.seconds = fn, 0.0
 
     def __call__(self, *args, **kwargs):
+        return self.time(self.fn, *args, **kwargs)
+
+    def time(self, fn, *args, **kwargs):
         start = time.perf_counter()
-        out = self.fn(*args, **kwargs)
+        out = fn(*args, **kwargs)
         self.seconds += time.perf_counter() - start
         return out
 
@@ -62,6 +95,7 @@ def report(model_name, mode, batch, size, flush, phases):
         "median_s": round(step, 4), "images_per_s": round(batch / step, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "nms_roi_align_share": round((medians["nms"] + medians["roi_align"]) / step, 4),
+        **({"mask_paste_share": round(medians["mask_paste"] / step, 4)} if "mask_paste" in medians else {}),
         "breakdown_s": {k: round(v, 4) for k, v in medians.items()},
     }), flush=True)
 
@@ -81,21 +115,25 @@ def main():
     if args.flush_denormal and not torch.set_flush_denormal(True):
         raise SystemExit("this CPU cannot flush denormals")
     torch.manual_seed(0)
-    build, model_name = MODELS[args.detector]
-    model = build(weights=None, weights_backbone=None, num_classes=91, min_size=args.size, max_size=args.size)
+    build, model_name, num_classes = MODELS[args.detector]
+    model = build(weights=None, weights_backbone=None, num_classes=num_classes, min_size=args.size, max_size=args.size)
     if args.save_init:
         torch.save(model.state_dict(), args.save_init)
-    images, targets = synthetic_batch(0)
+    images, targets = synthetic_batch(0, args.detector)
 
     # rpn, roi_heads and retinanet all call torchvision.ops.boxes.batched_nms through the same module object.
     nms = Timed(torchvision.ops.boxes.batched_nms)
     tv_rpn.box_ops.batched_nms = nms
     tv_roi_heads.box_ops.batched_nms = nms
     tv_retinanet.box_ops.batched_nms = nms
-    align = Timed(lambda *a, **k: None)
-    if hasattr(model, "roi_heads"):
-        align = Timed(model.roi_heads.box_roi_pool.forward)
-        model.roi_heads.box_roi_pool.forward = align
+    align = Timed(lambda *a, **k: None)   # one timer for every RoI pool of the model
+    for pool in ("box_roi_pool", "mask_roi_pool", "keypoint_roi_pool"):
+        module = getattr(getattr(model, "roi_heads", None), pool, None)
+        if module is not None:
+            forward = module.forward
+            module.forward = lambda *a, _f=forward, **k: align.time(_f, *a, **k)
+    paste = Timed(tv_transform.paste_masks_in_image)
+    tv_transform.paste_masks_in_image = paste
 
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=0.02, momentum=0.9, weight_decay=1e-4)
@@ -119,16 +157,18 @@ def main():
     report(model_name, "train", len(images), args.size, args.flush_denormal, phases)
 
     model.eval()
-    phases = {k: [] for k in ("step", "nms", "roi_align")}
+    phases = {k: [] for k in ("step", "nms", "roi_align") + (("mask_paste",) if args.detector == "mask-rcnn" else ())}
     with torch.no_grad():
         for step in range(args.warmup + args.passes):
-            nms.seconds = align.seconds = 0.0
+            nms.seconds = align.seconds = paste.seconds = 0.0
             start = time.perf_counter()
             model(images)
             if step >= args.warmup:
                 phases["step"].append(time.perf_counter() - start)
                 phases["nms"].append(nms.seconds)
                 phases["roi_align"].append(align.seconds)
+                if "mask_paste" in phases:
+                    phases["mask_paste"].append(paste.seconds)
     report(model_name, "inference", len(images), args.size, args.flush_denormal, phases)
 
 
