@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Scrl.Detection.Evaluation.Cityscapes;
 
 /// <summary>
@@ -64,14 +66,24 @@ internal sealed class CityscapesImageMatcher
 
     private (int PixelCount, int VoidCount) CountOverlaps(ReadOnlySpan<ushort> ids, ReadOnlySpan<bool> mask)
     {
+        // Masks are mostly outside: find each inside run with vectorized searches, then walk only its pixels.
+        var flags = MemoryMarshal.Cast<bool, byte>(mask);
         int pixelCount = 0, voidCount = 0;
-        for (int i = 0; i < mask.Length; i++)
+        for (int start = 0; start < flags.Length;)
         {
-            if (!mask[i]) continue;
-            ushort id = ids[i];
-            pixelCount++;
-            if (IsVoid[id]) voidCount++;
-            if (_pixelsPerId[id]++ == 0) _touchedIds.Add(id);
+            int offset = flags[start..].IndexOfAnyExcept((byte)0);
+            if (offset < 0) break;
+            start += offset;
+            int length = flags[start..].IndexOf((byte)0);
+            int end = length < 0 ? flags.Length : start + length;
+            for (int i = start; i < end; i++)
+            {
+                ushort id = ids[i];
+                if (IsVoid[id]) voidCount++;
+                if (_pixelsPerId[id]++ == 0) _touchedIds.Add(id);
+            }
+            pixelCount += end - start;
+            start = end;
         }
         return (pixelCount, voidCount);
     }
