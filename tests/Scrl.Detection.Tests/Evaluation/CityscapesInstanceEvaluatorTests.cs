@@ -34,6 +34,28 @@ public sealed class CityscapesInstanceEvaluatorTests
         Assert.Contains("aachen_000099_000019_gtFine_instanceIds.png", e.Message);
     }
 
+    [Theory]
+    [InlineData("aachen/aachen_000000_000019_gtFine_instanceIds.png")]       // 16-bit
+    [InlineData("../../results/aachen/masks/aachen_000000_000019_00.png")]   // 8-bit
+    public void Read_TruncatedPng_ThrowsInvalidDataNamingTheFile(string relative)
+    {
+        string root = Directory.CreateTempSubdirectory("cityscapes-eval-").FullName;
+        try
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(CityscapesGolden.SetFolder, "gtFine", "val", relative));
+            string broken = Path.Combine(root, "aachen_000000_000019_gtFine_instanceIds.png");
+            File.WriteAllBytes(broken, png[..(png.Length / 2)]);
+
+            var e = Assert.Throws<InvalidDataException>(() => CityscapesGroundTruth.Read(broken));
+
+            Assert.Contains(broken, e.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public void GroundTruthFromIds_LabelUnknownToLabelsPy_IsRejected()
     {

@@ -28,8 +28,10 @@ public sealed class CityscapesGroundTruth
     /// <summary>Where the ids came from (the file path, or the caller's name).</summary>
     public string Name { get; }
 
+    /// <summary>Image width in pixels.</summary>
     public int Width { get; }
 
+    /// <summary>Image height in pixels.</summary>
     public int Height { get; }
 
     /// <summary>Raw ids, row-major [H*W].</summary>

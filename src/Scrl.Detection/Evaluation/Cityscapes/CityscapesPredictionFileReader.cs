@@ -80,9 +80,9 @@ public sealed class CityscapesPredictionFileReader
         string mask = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(textFile)!, fields[0]));
         if (!mask.StartsWith(_root, StringComparison.Ordinal))
             throw new InvalidDataException($"{textFile}:{lineNumber}: mask '{mask}' is outside the prediction root '{_root}'.");
-        if (!double.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double label) || !double.IsFinite(label) ||
+        if (!double.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double label) || !(Math.Abs(label) < int.MaxValue) ||
             !double.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double confidence) || double.IsNaN(confidence))
             throw new InvalidDataException($"{textFile}:{lineNumber}: label id and confidence must be numbers, got '{fields[1]}' and '{fields[2]}'.");
-        return (mask, checked((int)Math.Truncate(label)), confidence);   // the script reads the label as int(float(x))
+        return (mask, (int)Math.Truncate(label), confidence);   // the script reads the label as int(float(x))
     }
 }

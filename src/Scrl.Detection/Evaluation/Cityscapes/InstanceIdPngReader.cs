@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using StbImageSharp;
 
 namespace Scrl.Detection.Evaluation.Cityscapes;
@@ -16,29 +15,8 @@ internal static class InstanceIdPngReader
         var header = PngHeader.Parse(bytes, path);
         if (header.ColorType != PngHeader.Grayscale || header.BitDepth is not (8 or 16))
             throw new InvalidDataException($"'{path}': an instanceIds PNG is 8- or 16-bit grayscale, this one has colour type {header.ColorType}, bit depth {header.BitDepth}.");
-        if (header.BitDepth == 16) return Read16(bytes, path);
-        var image = ImageResult.FromMemory(bytes, ColorComponents.Grey);
+        if (header.BitDepth == 16) return StbPngDecoder.DecodeGray16(bytes, path);
+        var image = StbPngDecoder.Decode8(bytes, ColorComponents.Grey, path);
         return (image.Width, image.Height, Array.ConvertAll(image.Data, b => (ushort)b));
-    }
-
-    /// <summary>16-bit samples through stb_image's 16-bit loader (its public API keeps only 8 bits per sample).</summary>
-    internal static (int Width, int Height, ushort[] Samples) Read16(byte[] png, string path)
-    {
-        unsafe
-        {
-            using var stream = new MemoryStream(png, writable: false);
-            var context = new StbImage.stbi__context(stream);
-            int width, height, components;
-            ushort* data = StbImage.stbi__load_and_postprocess_16bit(context, &width, &height, &components, 1);
-            if (data == null) throw new InvalidDataException($"'{path}': cannot decode the 16-bit PNG ({StbImage.stbi__g_failure_reason}).");
-            try
-            {
-                return (width, height, new ReadOnlySpan<ushort>(data, checked(width * height)).ToArray());
-            }
-            finally
-            {
-                Marshal.FreeHGlobal((IntPtr)data);   // StbImageSharp allocates its results with Marshal.AllocHGlobal
-            }
-        }
     }
 }

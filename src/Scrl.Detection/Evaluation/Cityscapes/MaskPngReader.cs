@@ -16,18 +16,10 @@ internal static class MaskPngReader
         if (header.ColorType == PngHeader.Grayscale && header.BitDepth == 16)
         {
             // PIL clips 16-bit gray to 0..255 for "L", so any non-zero sample is inside; stb's 8-bit path would keep the high byte only.
-            var (w, h, samples) = InstanceIdPngReader.Read16(bytes, path);
+            var (w, h, samples) = StbPngDecoder.DecodeGray16(bytes, path);
             return (w, h, Array.ConvertAll(samples, s => s != 0));
         }
-        ImageResult image;
-        try
-        {
-            image = ImageResult.FromMemory(bytes, ColorComponents.RedGreenBlue);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            throw new InvalidDataException($"'{path}': cannot decode the PNG ({e.Message}).", e);
-        }
+        var image = StbPngDecoder.Decode8(bytes, ColorComponents.RedGreenBlue, path);
         var rgb = image.Data;
         var inside = new bool[image.Width * image.Height];
         for (int i = 0, j = 0; i < inside.Length; i++, j += 3)
