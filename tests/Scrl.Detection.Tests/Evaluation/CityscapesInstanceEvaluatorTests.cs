@@ -114,6 +114,27 @@ public sealed class CityscapesInstanceEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_OnlyIgnoredPredictions_GivesZeroWhereTheScriptFailsOnAnEmptyCurve()
+    {
+        // 20x10: a 100-px car on the left half, void (0) on the right half; the only car prediction lies on void.
+        var ids = new ushort[10 * 20];
+        var onVoid = new bool[10 * 20];
+        for (int y = 0; y < 10; y++)
+            for (int x = 0; x < 20; x++)
+            {
+                ids[y * 20 + x] = x < 10 ? (ushort)26001 : (ushort)0;
+                onVoid[y * 20 + x] = x >= 12;
+            }
+        var evaluator = new CityscapesInstanceEvaluator();
+        evaluator.Add(CityscapesGroundTruth.FromIds("frame", 20, 10, ids), [new CityscapesInstancePrediction(26, 0.9, 20, 10, onVoid)]);
+
+        var result = evaluator.Evaluate();
+
+        Assert.Equal(0.0, result.PerClass["car"].AP);
+        Assert.Equal(0.0, result.PerClass["car"].AP50);
+    }
+
+    [Fact]
     public void EvaluateFiles_MissingInstanceIdsPng_ThrowsFileNotFound()
     {
         string root = Directory.CreateTempSubdirectory("cityscapes-eval-").FullName;
