@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Scrl.Core.Models;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -10,6 +10,8 @@ namespace Scrl.Detection.RoiHeads;
 /// <remarks>
 /// Mirrors torchvision models/detection/keypoint_rcnn.py KeypointRCNNPredictor. Key: kps_score_lowres.* (weight
 /// [C, J, 4, 4], as ConvTranspose2d stores it). Initialised kaiming_normal_ (fan_out, relu) with zero bias.
+/// J = 17 is no multiple of oneDNN's channel block, whose transposed backward then returns wrong input gradients on
+/// this CPU: <see cref="BlockAlignedConvTranspose2d"/> computes the same values without that defect.
 /// </remarks>
 public sealed class KeypointRcnnPredictor : nn.Module<Tensor, Tensor>
 {
@@ -17,7 +19,7 @@ public sealed class KeypointRcnnPredictor : nn.Module<Tensor, Tensor>
     private const double UpScale = 2;
 
     // Field name == state-dict key: never rename.
-    private readonly ConvTranspose2d kps_score_lowres;
+    private readonly BlockAlignedConvTranspose2d kps_score_lowres;
 
     /// <param name="inChannels">C.</param>
     /// <param name="numKeypoints">J.</param>
@@ -25,11 +27,11 @@ public sealed class KeypointRcnnPredictor : nn.Module<Tensor, Tensor>
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numKeypoints, 1);
         NumKeypoints = numKeypoints;
-        kps_score_lowres = nn.ConvTranspose2d(inChannels, numKeypoints, DeconvKernel, stride: 2, padding: DeconvKernel / 2 - 1);
+        kps_score_lowres = new BlockAlignedConvTranspose2d(inChannels, numKeypoints, DeconvKernel, stride: 2, padding: DeconvKernel / 2 - 1);
         using (no_grad())
         {
-            nn.init.kaiming_normal_(kps_score_lowres.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-            nn.init.zeros_(kps_score_lowres.bias);
+            nn.init.kaiming_normal_(kps_score_lowres.Weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+            nn.init.zeros_(kps_score_lowres.Bias);
         }
         RegisterComponents();
     }
