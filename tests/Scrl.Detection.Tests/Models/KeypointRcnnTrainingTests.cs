@@ -31,6 +31,21 @@ public sealed class KeypointRcnnTrainingTests
     }
 
     [Fact]
+    public void Losses_ImagesWithoutInstances_GiveZeroKeypointLossFromAnEmptyBatch()
+    {
+        using var model = KeypointRcnn.FromOptions(TinyKeypointRcnn.Options);
+        model.train();
+        using var scope = NewDisposeScope();
+        var empty = new DetectionTarget(zeros(0, 4), zeros(0, ScalarType.Int64), Keypoints: zeros(0, TinyKeypointRcnn.NumKeypoints, 3));
+
+        var losses = model.Losses([TinyKeypointRcnn.Image(1), TinyKeypointRcnn.Image(2)], [empty, empty], new Generator(5));
+        losses.Total().backward();
+
+        Assert.Equal(0.0, losses[KeypointBranch.LossName].item<float>());
+        Assert.All(losses.Names, name => Assert.True(float.IsFinite(losses[name].item<float>()), name));
+    }
+
+    [Fact]
     public void Losses_VisibleKeypoints_TrainTheWholeModelWithFiniteGradients()
     {
         using var model = KeypointRcnn.FromOptions(TinyKeypointRcnn.Options);
