@@ -1,7 +1,7 @@
 """Runs the load snippet DetectorExport prints for a Keypoint R-CNN (strict load_state_dict: a mismatch raises),
 then checks the loaded model is a KeypointRCNN with the expected classes and keypoints.
 
-Run with Debian's PyTorch 1.13 / torchvision 0.14: /usr/bin/python3 load_export.py SNIPPET NUM_CLASSES NUM_KEYPOINTS
+Run with Debian's PyTorch 1.13 / torchvision 0.14: python3 load_export.py SNIPPET NUM_CLASSES NUM_KEYPOINTS
 """
 import sys
 

@@ -10,7 +10,7 @@
                      invisible), and on their own keypoints_to_heatmap and heatmaps_to_keypoints on crafted
                      inputs; WEIGHTS.pt is the model's state dict (~240 MB, for the strict-load check).
 Weights come from hashed_init.py (same values as Scrl.Core.Tests/Support/HashedInit.cs).
-Run with Debian's PyTorch 1.13 / torchvision 0.14: /usr/bin/python3 make_keypointrcnn.py parity /tmp/x.pt /tmp/w.pt
+Run with Debian's PyTorch 1.13 / torchvision 0.14: python3 make_keypointrcnn.py parity OUT.pt WEIGHTS.pt
 """
 import os
 import sys
