@@ -29,6 +29,12 @@ public static class DetectorFactory
                 Backbone = WithLayout(backbone, RetinaNetOptions.BackboneLayout),
                 Transform = transform,
             }, timer),
+            DetectorKind.KeypointRcnn => KeypointRcnn.FromOptions(new KeypointRcnnOptions
+            {
+                NumClasses = numClasses,
+                Backbone = WithLayout(backbone, new BackboneOptions()),
+                Transform = transform,
+            }, timer),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown detector"),
         };
     }
