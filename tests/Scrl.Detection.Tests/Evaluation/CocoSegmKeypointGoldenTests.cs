@@ -30,6 +30,18 @@ public sealed class CocoSegmKeypointGoldenTests(ITestOutputHelper output)
         AssertGolden(CocoIouType.Segm, gt, folder, set);
     }
 
+    [Theory]
+    [InlineData("segm-mask-area")]
+    [InlineData("segm-box-area")]
+    [InlineData("keypoints-box-area")]
+    public void Evaluate_CrowdRleAndLoadResAreaBranches_MatchesPycocotools(string set)
+    {
+        string folder = Path.GetDirectoryName(GoldenFiles.PathOf("cocoeval-segm-kp-branches/gt-masks.json"))!;
+        var iouType = set.StartsWith("keypoints", StringComparison.Ordinal) ? CocoIouType.Keypoints : CocoIouType.Segm;
+        string gt = iouType == CocoIouType.Keypoints ? GoldenFiles.PathOf("cocoeval-segm-kp/gt-keypoints.json") : Path.Combine(folder, "gt-masks.json");
+        AssertGolden(iouType, gt, folder, set);
+    }
+
     private void AssertGolden(CocoIouType iouType, string gtPath, string folder, string set)
     {
         var evaluator = new CocoEvaluator(iouType);
