@@ -43,7 +43,7 @@ public sealed class MaskIouComputer : IIouComputer
         ArgumentNullException.ThrowIfNull(groundTruth);
         var annotations = groundTruth.FullAnnotations ?? throw new ArgumentException("segm evaluation needs the ground truth's masks.", nameof(groundTruth));
         var gtMasks = new Rle[annotations.Count];
-        Parallel.For(0, gtMasks.Length, j => gtMasks[j] = GroundTruthMask(annotations[j], groundTruth.Images[annotations[j].ImageId]));
+        for (int j = 0; j < gtMasks.Length; j++) gtMasks[j] = GroundTruthMask(annotations[j], groundTruth.Images[annotations[j].ImageId]);
         var dtMasks = CocoResultAreas.MasksOf(detections);
         return new MaskIouComputer(gtMasks, annotations.Select(a => a.IsCrowd != 0).ToArray(), dtMasks, CocoResultAreas.Of(detections, dtMasks));
     }
