@@ -15,7 +15,8 @@ using Spectre.Console.Cli;
 namespace Scrl.Cli.Commands;
 
 /// <summary>
-/// <c>scrl evaluate</c>: pycocotools-exact bbox AP of a results file (<c>--gt/--dets</c>), or of a fine-tuned
+/// <c>scrl evaluate</c>: pycocotools-exact AP of a results file (<c>--gt/--dets</c>, boxes, masks or keypoints by
+/// <c>--iou-type</c>), or the bbox AP of a fine-tuned
 /// checkpoint run over a validation set (<c>--model/--val</c>), with COCO or VOC metrics and overlay PNGs.
 /// </summary>
 public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
@@ -30,8 +31,13 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string GroundTruth { get; init; } = "";
 
         [CommandOption("--dets <PATH>")]
-        [Description("COCO results json: [[{image_id, category_id, bbox: [[x, y, w, h]], score}]].")]
+        [Description("COCO results json: [[{image_id, category_id, bbox: [[x, y, w, h]], score}]], with segmentation (RLE) or keypoints for segm and keypoints.")]
         public string Detections { get; init; } = "";
+
+        [CommandOption("--iou-type <TYPE>")]
+        [Description("What --dets is scored on: bbox, segm (RLE masks) or keypoints (OKS).")]
+        [DefaultValue("bbox")]
+        public string IouType { get; init; } = "bbox";
 
         [CommandOption("--model <CKPT>")]
         [Description("Fine-tuning checkpoint of any detector (scrl finetune's checkpoints/step-*.ckpt), with --val.")]
@@ -84,11 +90,14 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var iouType = CocoIouTypes.Parse(settings.IouType);
         if (settings.GroundTruth.Length > 0 && settings.Detections.Length > 0)
         {
-            PrintCoco(CocoGroundTruth.Load(settings.GroundTruth), CocoResultsJson.Load(settings.Detections));
+            PrintCoco(CocoGroundTruth.Load(settings.GroundTruth, iouType), CocoResultsJson.Load(settings.Detections), iouType);
             return 0;
         }
+        if (iouType != CocoIouType.Bbox)
+            throw new ArgumentException("--iou-type segm and keypoints score a results file: use --gt <instances.json> --dets <results.json>");
         if (settings.Model.Length == 0 || settings.Val.Length == 0)
             throw new ArgumentException("evaluate needs --gt <instances.json> --dets <results.json>, or --model <ckpt> --val <dataset root>");
         if (settings.Task is not ("coco-det" or "voc-det")) throw new ArgumentException($"--task must be coco-det or voc-det, was '{settings.Task}'");
@@ -113,7 +122,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         CocoResultsJson.Save(resultsPath, detections);
         console.MarkupLineInterpolated($"{detections.Count} detections on {data.Records.Count} images -> {resultsPath}");
         if (settings.Task == "coco-det")
-            PrintCoco(CocoGroundTruth.Load(CocoLayout.AnnotationFile(settings.Val, split)), detections);
+            PrintCoco(CocoGroundTruth.Load(CocoLayout.AnnotationFile(settings.Val, split)), detections, CocoIouType.Bbox);
         else
         {
             // detectron2 uses the 11-point metric for VOC2007 only; other layouts get it too, as the VOC2007 test protocol.
@@ -124,10 +133,10 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         return 0;
     }
 
-    private void PrintCoco(CocoGroundTruth groundTruth, IReadOnlyList<CocoDetection> detections)
+    private void PrintCoco(CocoGroundTruth groundTruth, IReadOnlyList<CocoDetection> detections, CocoIouType iouType)
     {
         var clock = Stopwatch.StartNew();
-        var stats = new CocoEvaluator().Evaluate(groundTruth, detections);
+        var stats = new CocoEvaluator(iouType).Evaluate(groundTruth, detections);
         console.WriteLine(stats.FormatSummary());
         console.MarkupLineInterpolated(
             $"{detections.Count} detections on {groundTruth.ImageIds.Count} images scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
@@ -145,12 +154,12 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     private void WriteOverlays(ImageDataset dataset, IReadOnlyList<CocoDetection> detections, int count, string output)
     {
         var names = dataset.Categories.ToDictionary(c => c.Id, c => c.Name);
-        var byImage = detections.Where(d => d.Score >= DrawnScore).ToLookup(d => d.ImageId);
+        var byImage = detections.Where(d => d.Score >= DrawnScore && d.Bbox is { Count: 4 }).ToLookup(d => d.ImageId);
         foreach (var record in dataset.Records.Take(count))
         {
             var truth = record.Instances.Select(i => new OverlayBox(i.Box.X1, i.Box.Y1, i.Box.X2, i.Box.Y2, names[i.CategoryId])).ToList();
             var predicted = byImage[ResultImageIds.Of(record.ImageId)]
-                .Select(d => new OverlayBox(d.Bbox[0], d.Bbox[1], d.Bbox[0] + d.Bbox[2], d.Bbox[1] + d.Bbox[3], $"{names[d.CategoryId]} {d.Score:F2}"))
+                .Select(d => new OverlayBox(d.Bbox![0], d.Bbox[1], d.Bbox[0] + d.Bbox[2], d.Bbox[1] + d.Bbox[3], $"{names[d.CategoryId]} {d.Score:F2}"))
                 .ToList();
             string png = Path.Combine(output, $"overlay-{record.ImageId}.png");
             DetectionOverlay.Save(record.ImagePath, truth, predicted, png);

@@ -14,7 +14,7 @@ public sealed class BoxIouComputer : IIouComputer
 
     public BoxIouComputer(IReadOnlyList<CocoBoxAnnotation> groundTruth, IReadOnlyList<CocoDetection> detections)
     {
-        _gtBoxes = Flatten(groundTruth.Select(a => a.Bbox), groundTruth.Count);
+        _gtBoxes = Flatten(groundTruth.Select(a => (IReadOnlyList<double>?)a.Bbox), groundTruth.Count);
         _gtCrowd = groundTruth.Select(a => a.IsCrowd != 0).ToArray();
         _dtBoxes = Flatten(detections.Select(d => d.Bbox), detections.Count);
     }
@@ -48,7 +48,7 @@ public sealed class BoxIouComputer : IIouComputer
         }
     }
 
-    private static double[] Flatten(IEnumerable<IReadOnlyList<double>> boxes, int count)
+    private static double[] Flatten(IEnumerable<IReadOnlyList<double>?> boxes, int count)
     {
         var flat = new double[4 * count];
         int i = 0;

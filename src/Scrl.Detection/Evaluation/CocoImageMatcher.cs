@@ -13,21 +13,22 @@ internal static class CocoImageMatcher
     /// <param name="iou">[D * G]: IoU of detection d (score order) with ground truth g (input order).</param>
     /// <param name="gtIds">Ground-truth annotation ids, [G]; an id of 0 counts as "no match", as in pycocotools.</param>
     /// <param name="gtAreas">Ground-truth <c>area</c> fields, [G].</param>
-    /// <param name="gtCrowd">Ground-truth crowd flags, [G].</param>
+    /// <param name="gtCrowd">Ground-truth crowd flags, [G]: a crowd can absorb any number of detections.</param>
+    /// <param name="gtIgnore">Ground-truth <c>ignore</c> flags, [G]: crowd, and for keypoints also no labelled keypoint.</param>
     /// <param name="dtScores">Detection scores, [D], descending.</param>
     /// <param name="dtAreas">Detection areas, [D].</param>
     public static CocoImageEvaluation Match(
         ReadOnlySpan<double> iou, ReadOnlySpan<long> gtIds, ReadOnlySpan<double> gtAreas, ReadOnlySpan<bool> gtCrowd,
-        double[] dtScores, ReadOnlySpan<double> dtAreas, IReadOnlyList<double> iouThresholds, CocoAreaRange range)
+        ReadOnlySpan<bool> gtIgnore, double[] dtScores, ReadOnlySpan<double> dtAreas, IReadOnlyList<double> iouThresholds, CocoAreaRange range)
     {
         int gCount = gtIds.Length, dCount = dtScores.Length, tCount = iouThresholds.Count;
 
-        // gtIgnore = iscrowd or area outside the range; stable sort puts ignored ground truths last.
+        // _ignore = ignore or area outside the range; stable sort puts ignored ground truths last.
         var gtIgnoreInput = new bool[gCount];
         int counted = 0;
         for (int g = 0; g < gCount; g++)
         {
-            gtIgnoreInput[g] = gtCrowd[g] || range.Excludes(gtAreas[g]);
+            gtIgnoreInput[g] = gtIgnore[g] || range.Excludes(gtAreas[g]);
             if (!gtIgnoreInput[g]) counted++;
         }
         var gtOrder = new int[gCount];

@@ -1,7 +1,7 @@
 namespace Scrl.Detection.Evaluation;
 
 /// <summary>One line of pycocotools' <c>summarize()</c>: which slice of precision or recall is averaged.</summary>
-/// <param name="Name">Short name: AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl.</param>
+/// <param name="Name">Short name: AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl (keypoints: AP, AP50, AP75, APm, APl, AR, AR50, AR75, ARm, ARl).</param>
 /// <param name="IsPrecision">AP (precision) or AR (recall).</param>
 /// <param name="IouThreshold">A single IoU threshold, or null for the mean over all of them.</param>
 /// <param name="AreaLabel">The area range's label.</param>
@@ -28,6 +28,27 @@ public sealed record CocoStatDefinition(string Name, bool IsPrecision, double? I
             new("ARs", false, null, "small", m100),
             new("ARm", false, null, "medium", m100),
             new("ARl", false, null, "large", m100),
+        ];
+    }
+
+    /// <summary>The ten stats of <c>_summarizeKps</c>, in its order, all at the single max-detections value.</summary>
+    public static IReadOnlyList<CocoStatDefinition> ForKeypoints(CocoEvalParams p)
+    {
+        if (p.MaxDetections.Count != 1)
+            throw new ArgumentException($"The keypoint summary needs one max-detection value, got {p.MaxDetections.Count}.", nameof(p));
+        int m = p.MaxDetections[0];
+        return
+        [
+            new("AP", true, null, "all", m),
+            new("AP50", true, 0.5, "all", m),
+            new("AP75", true, 0.75, "all", m),
+            new("APm", true, null, "medium", m),
+            new("APl", true, null, "large", m),
+            new("AR", false, null, "all", m),
+            new("AR50", false, 0.5, "all", m),
+            new("AR75", false, 0.75, "all", m),
+            new("ARm", false, null, "medium", m),
+            new("ARl", false, null, "large", m),
         ];
     }
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace Scrl.Detection.Evaluation;
 
 /// <summary>
-/// The result of a COCO evaluation: the twelve summary stats in pycocotools' order, per-category AP, and what was
+/// The result of a COCO evaluation: the summary stats in pycocotools' order (twelve, or ten for keypoints), per-category AP, and what was
 /// skipped. A stat is -1 when nothing contributed to it (e.g. no ground truth in that area range).
 /// </summary>
 public sealed class CocoStats
@@ -24,7 +24,10 @@ public sealed class CocoStats
     /// <summary>What each of <see cref="Values"/> averages, same order.</summary>
     public IReadOnlyList<CocoStatDefinition> Definitions { get; }
 
-    /// <summary>[AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl] (pycocotools' <c>stats</c>).</summary>
+    /// <summary>
+    /// [AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl], or for keypoints [AP, AP50, AP75, APm, APl,
+    /// AR, AR50, AR75, ARm, ARl] (pycocotools' <c>stats</c>).
+    /// </summary>
     public IReadOnlyList<double> Values { get; }
 
     /// <summary>
@@ -51,7 +54,7 @@ public sealed class CocoStats
         }
     }
 
-    /// <summary>The twelve lines pycocotools' <c>summarize()</c> prints, each ending in a newline.</summary>
+    /// <summary>The lines pycocotools' <c>summarize()</c> prints, each ending in a newline.</summary>
     public string FormatSummary()
     {
         var text = new StringBuilder();

@@ -25,8 +25,9 @@ public static class VocDatasetEvaluation
                 r.ImageId, classOf[i.CategoryId], i.Box.X1 + 1, i.Box.Y1 + 1, i.Box.X2, i.Box.Y2, i.Difficult || i.IsCrowd)))
             .ToList();
         var voc = detections
+            .Select(d => d.Bbox is { Count: 4 } ? d : throw new InvalidDataException($"VOC evaluation needs a box on every detection; one on image {d.ImageId} has none."))
             .Select(d => VocDetection.FromModelOutput(imageIdOf[d.ImageId], classOf[d.CategoryId], (float)d.Score,
-                (float)d.Bbox[0], (float)d.Bbox[1], (float)(d.Bbox[0] + d.Bbox[2]), (float)(d.Bbox[1] + d.Bbox[3])))
+                (float)d.Bbox![0], (float)d.Bbox[1], (float)(d.Bbox[0] + d.Bbox[2]), (float)(d.Bbox[1] + d.Bbox[3])))
             .ToList();
         return new VocEvaluator(categories.Select(c => c.Name).ToList(), use07Metric)
             .Evaluate(dataset.Records.Select(r => r.ImageId).ToList(), truth, voc);

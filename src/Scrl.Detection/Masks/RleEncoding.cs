@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Scrl.Detection.Masks;
@@ -31,33 +32,115 @@ public static class RleEncoding
     }
 
     /// <summary>
-    /// The compressed string of a row-major mask, [H * W], in one pass over the column-major order: runs go straight
-    /// into the string, so nothing is allocated per pixel or per run. Equals <c>rleToString(rleEncode(mask.T))</c>.
+    /// The compressed string of a row-major mask, [H * W]: equals <c>rleToString(rleEncode(mask.T))</c>. Vectorized row
+    /// scans find the box of nonzero pixels; only that box is transposed (into one pooled buffer) and searched for runs,
+    /// the zeros around it are counted arithmetically, and runs go straight into the string: nothing is allocated per
+    /// pixel or per run.
     /// </summary>
     public static string CompressRowMajor(ReadOnlySpan<byte> mask, int height, int width)
     {
         CheckLength(mask.Length, height, width);
-        var text = new StringBuilder(64);
-        var writer = new RleCompression.Writer(text);
-        bool inside = false;
-        uint run = 0;
-        for (int x = 0; x < width; x++)
+        var runs = new RunWriter(new StringBuilder(64));
+        int yMin = -1, yMax = -1, xMin = width, xMax = -1;
+        for (int y = 0; y < height; y++)
         {
-            int i = x;
-            for (int y = 0; y < height; y++, i += width)
+            ReadOnlySpan<byte> row = mask.Slice(y * width, width);
+            int first = row.IndexOfAnyExcept((byte)0);
+            if (first < 0) continue;
+            if (yMin < 0) yMin = y;
+            yMax = y;
+            xMin = Math.Min(xMin, first);
+            xMax = Math.Max(xMax, row.LastIndexOfAnyExcept((byte)0));
+        }
+        if (yMin < 0)
+        {
+            runs.AddZeros((long)height * width);
+            return runs.Finish();
+        }
+
+        int boxHeight = yMax - yMin + 1, boxWidth = xMax - xMin + 1;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(boxHeight * boxWidth);
+        try
+        {
+            Span<byte> box = buffer.AsSpan(0, boxHeight * boxWidth);      // [boxWidth, boxHeight] column-major
+            TransposeBox(mask, width, yMin, xMin, boxHeight, boxWidth, box);
+            runs.AddZeros((long)xMin * height);
+            for (int x = 0; x < boxWidth; x++)
             {
-                if ((mask[i] != 0) == inside)
+                runs.AddZeros(yMin);
+                runs.AddPixels(box.Slice(x * boxHeight, boxHeight));
+                runs.AddZeros(height - 1 - yMax);
+            }
+            runs.AddZeros((long)(width - 1 - xMax) * height);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return runs.Finish();
+    }
+
+    // The [boxHeight, boxWidth] window at (yMin, xMin) of a row-major mask, column-major, in 32 x 32 tiles for the cache.
+    private static void TransposeBox(ReadOnlySpan<byte> rowMajor, int width, int yMin, int xMin, int boxHeight, int boxWidth, Span<byte> box)
+    {
+        const int tile = 32;
+        for (int y0 = 0; y0 < boxHeight; y0 += tile)
+        {
+            int y1 = Math.Min(boxHeight, y0 + tile);
+            for (int x0 = 0; x0 < boxWidth; x0 += tile)
+            {
+                int x1 = Math.Min(boxWidth, x0 + tile);
+                for (int x = x0; x < x1; x++)
                 {
-                    run++;
-                    continue;
+                    Span<byte> column = box.Slice(x * boxHeight, boxHeight);
+                    for (int y = y0; y < y1; y++) column[y] = rowMajor[(yMin + y) * width + xMin + x];
                 }
-                writer.Append(run);
-                run = 1;
-                inside = !inside;
             }
         }
-        writer.Append(run);
-        return text.ToString();
+    }
+
+    /// <summary>Runs of a column-major pixel stream fed in pieces, written as they close (as <c>rleEncode</c> emits them).</summary>
+    private struct RunWriter(StringBuilder text)
+    {
+        private RleCompression.Writer _writer = new(text);
+        private bool _inside;
+        private long _run;
+
+        public void AddZeros(long count)
+        {
+            if (count <= 0) return;
+            if (_inside) Close();
+            _run += count;
+        }
+
+        public void AddPixels(ReadOnlySpan<byte> pixels)
+        {
+            while (pixels.Length > 0)
+            {
+                int change = _inside ? pixels.IndexOf((byte)0) : pixels.IndexOfAnyExcept((byte)0);
+                if (change < 0)
+                {
+                    _run += pixels.Length;
+                    return;
+                }
+                _run += change;
+                Close();
+                pixels = pixels[change..];
+            }
+        }
+
+        public string Finish()
+        {
+            _writer.Append((uint)_run);
+            return text.ToString();
+        }
+
+        private void Close()
+        {
+            _writer.Append((uint)_run);
+            _run = 0;
+            _inside = !_inside;
+        }
     }
 
     /// <summary><c>rleDecode</c>: the column-major mask, [W * H], 1 inside.</summary>
@@ -90,9 +173,13 @@ public static class RleEncoding
         foreach (uint c in rle.Counts)
         {
             if (at + c > total) throw Overrun(rle);
-            if (inside)
-                for (long j = at; j < at + c; j++)
-                    rowMajor[(int)(j % h) * w + (int)(j / h)] = 1;     // column-major index j = x * h + y
+            for (long j = at, end = at + c; inside && j < end;)
+            {
+                int x = (int)(j / h), y = (int)(j % h);                 // column-major index j = x * h + y
+                int length = (int)Math.Min(end - j, h - y);             // the part of the run inside column x
+                for (int yy = y; yy < y + length; yy++) rowMajor[yy * w + x] = 1;
+                j += length;
+            }
             at += c;
             inside = !inside;
         }

@@ -6,6 +6,7 @@ using Scrl.Core.Training.Checkpoints;
 using Scrl.Detection;
 using Scrl.Detection.Backbones;
 using Scrl.Detection.Evaluation;
+using Scrl.Detection.Masks;
 using Scrl.Detection.RoiHeads;
 using Scrl.Detection.Rpn;
 using Scrl.Detection.Training;
@@ -111,6 +112,39 @@ public sealed class EvaluateCommandTests(GeneratedCoco coco) : IClassFixture<Gen
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => CliRunner.RunAsync("evaluate", "--gt", gtPath, "--dets", results));
 
         Assert.Contains("987654321", error.Message);
+    }
+
+    [Fact]
+    public async Task Evaluate_SegmResultsFile_ScoresMasksAgainstTheGroundTruthPolygons()
+    {
+        string gtPath = CocoLayout.AnnotationFile(coco.Root, CocoLayout.Val);
+        var gt = CocoGroundTruth.Load(gtPath, CocoIouType.Segm);
+        var perfect = gt.FullAnnotations!.Where(a => a.IsCrowd == 0).Select(a =>
+        {
+            var image = gt.Images[a.ImageId];
+            byte[] mask = CocoMasks.Rasterize(a.Segmentation!, image.Height, image.Width);
+            return new CocoDetection(a.ImageId, a.CategoryId, null, 0.9) { Segmentation = CocoMasks.Encode(mask, image.Height, image.Width) };
+        }).ToList();
+        string results = Path.Combine(coco.NewFolder(), "results.json");
+        CocoResultsJson.Save(results, perfect);
+
+        var (code, text) = await CliRunner.RunAsync("evaluate", "--gt", gtPath, "--dets", results, "--iou-type", "segm");
+
+        Assert.Equal(0, code);
+        Assert.Contains(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 1.000", text);
+    }
+
+    [Fact]
+    public async Task Evaluate_BoxResultsScoredAsSegm_FailsNamingTheMissingMasks()
+    {
+        string gtPath = CocoLayout.AnnotationFile(coco.Root, CocoLayout.Val);
+        var gt = CocoGroundTruth.Load(gtPath);
+        string results = Path.Combine(coco.NewFolder(), "results.json");
+        CocoResultsJson.Save(results, [new CocoDetection(gt.ImageIds[0], gt.CategoryIds[0], [1, 1, 10, 10], 0.5)]);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => CliRunner.RunAsync("evaluate", "--gt", gtPath, "--dets", results, "--iou-type", "segm"));
+
+        Assert.Contains("results[0].segmentation", error.Message);
     }
 
     /// <summary>A checkpoint as scrl finetune writes it (weights plus momentum), from one SGD step of a tiny detector.</summary>

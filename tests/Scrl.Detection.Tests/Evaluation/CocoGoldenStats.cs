@@ -4,17 +4,23 @@ using Scrl.Detection.Evaluation;
 
 namespace Scrl.Detection.Tests.Evaluation;
 
-/// <summary>A <c>stats-&lt;set&gt;.json</c> written from pycocotools: 12 stats and per-category AP.</summary>
+/// <summary>
+/// A <c>stats-&lt;set&gt;.json</c> written from pycocotools: its stats (12, or 10 for keypoints) and per-category AP,
+/// keyed by category id, or listed in ascending id order (then <c>categoryIds</c> names them).
+/// </summary>
 public sealed record CocoGoldenStats(IReadOnlyList<double> Stats, IReadOnlyDictionary<int, double> PerCategoryAp)
 {
     public const double Tolerance = 1e-9;
 
-    public static CocoGoldenStats Load(string path)
+    public static CocoGoldenStats Load(string path, IReadOnlyList<int>? categoryIds = null)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var stats = doc.RootElement.GetProperty("stats").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        var perCategory = doc.RootElement.GetProperty("per_category_ap").EnumerateObject()
-            .ToDictionary(p => int.Parse(p.Name, CultureInfo.InvariantCulture), p => p.Value.GetDouble());
+        var perCategoryJson = doc.RootElement.GetProperty("per_category_ap");
+        var perCategory = perCategoryJson.ValueKind == JsonValueKind.Array
+            ? perCategoryJson.EnumerateArray().Select((e, k) => (Id: (categoryIds ?? throw new ArgumentNullException(nameof(categoryIds)))[k], Ap: e.GetDouble()))
+                .ToDictionary(p => p.Id, p => p.Ap)
+            : perCategoryJson.EnumerateObject().ToDictionary(p => int.Parse(p.Name, CultureInfo.InvariantCulture), p => p.Value.GetDouble());
         return new CocoGoldenStats(stats, perCategory);
     }
 
