@@ -7,6 +7,7 @@ using Scrl.Core.Data.Datasets;
 using Scrl.Core.Reporting;
 using Scrl.Detection;
 using Scrl.Detection.Evaluation;
+using Scrl.Detection.Masks;
 using Scrl.Detection.Training;
 using Scrl.Detection.Transform;
 using Spectre.Console;
@@ -16,8 +17,8 @@ namespace Scrl.Cli.Commands;
 
 /// <summary>
 /// <c>scrl evaluate</c>: pycocotools-exact AP of a results file (<c>--gt/--dets</c>, boxes, masks or keypoints by
-/// <c>--iou-type</c>), or the bbox AP of a fine-tuned
-/// checkpoint run over a validation set (<c>--model/--val</c>), with COCO or VOC metrics and overlay PNGs.
+/// <c>--iou-type</c>), or a fine-tuned checkpoint of any detector run over a task's validation set (<c>--model/--val</c>)
+/// and scored with the task's protocol (COCO, VOC or Cityscapes), with overlay PNGs.
 /// </summary>
 public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
 {
@@ -44,20 +45,19 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string Model { get; init; } = "";
 
         [CommandOption("--val <DIR>")]
-        [Description("Dataset root: COCO (annotations/instances_<split>2017.json, <split>2017/) or VOC with --format voc.")]
+        [Description("Dataset root in the task's layout: COCO (annotations/, <split>2017/), VOC, or Cityscapes (leftImg8bit/, gtFine/).")]
         public string Val { get; init; } = "";
 
         [CommandOption("--format <FORMAT>")]
-        [Description("Layout of --val: coco or voc.")]
-        [DefaultValue("coco")]
-        public string Format { get; init; } = "coco";
+        [Description("Layout of --val when it is not the task's: coco or voc (voc-det scores either).")]
+        public string? Format { get; init; }
 
         [CommandOption("--split <SPLIT>")]
-        [Description("Split of --val (default: val for COCO, test for VOC).")]
+        [Description("Split of --val (default: the task's: val for COCO and Cityscapes, test for VOC).")]
         public string? Split { get; init; }
 
         [CommandOption("--task <TASK>")]
-        [Description("coco-det (COCO AP table) or voc-det (VOC AP, AP50, AP75 per detectron2).")]
+        [Description("What --model is scored on: coco-det (COCO box AP), voc-det (VOC AP, AP50, AP75 per detectron2), coco-instances (box and mask AP), coco-keypoints (box and OKS AP) or cityscapes-instances (cityscapesScripts' AP, AP50).")]
         [DefaultValue("coco-det")]
         public string Task { get; init; } = "coco-det";
 
@@ -74,7 +74,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public int Batch { get; init; } = 2;
 
         [CommandOption("--overlays <N>")]
-        [Description("Val images drawn with true (dashed green) and predicted (score >= 0.5, red) boxes.")]
+        [Description("Val images drawn with true (dashed green) and predicted (score >= 0.5, red) boxes, masks and keypoints.")]
         [DefaultValue(4)]
         public int Overlays { get; init; } = 4;
 
@@ -97,38 +97,34 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             return 0;
         }
         if (iouType != CocoIouType.Bbox)
-            throw new ArgumentException("--iou-type segm and keypoints score a results file: use --gt <instances.json> --dets <results.json>");
+            throw new ArgumentException("--iou-type scores a results file (--gt, --dets); with --model the --task decides what is scored");
         if (settings.Model.Length == 0 || settings.Val.Length == 0)
             throw new ArgumentException("evaluate needs --gt <instances.json> --dets <results.json>, or --model <ckpt> --val <dataset root>");
-        if (settings.Task is not ("coco-det" or "voc-det")) throw new ArgumentException($"--task must be coco-det or voc-det, was '{settings.Task}'");
+        var task = FinetuneTasks.Parse(settings.Task);
         var format = settings.Format switch
         {
+            null => FinetuneTasks.FormatOf(task),
             "coco" => DatasetFormat.Coco,
             "voc" => DatasetFormat.Voc,
             _ => throw new ArgumentException($"--format must be coco or voc, was '{settings.Format}'"),
         };
-        if (format == DatasetFormat.Voc && settings.Task == "coco-det")
-            throw new ArgumentException("--format voc has no COCO instances file to score against; use --task voc-det");
-        string split = settings.Split ?? (format == DatasetFormat.Voc ? "test" : CocoLayout.Val);
-        var dataset = DatasetReaders.Read(format, settings.Val, split);
-        var data = new DetectionDataset(dataset, training: false);
+        if (format == DatasetFormat.Voc && task != FinetuneTask.VocDet)
+            throw new ArgumentException($"--format voc has no COCO annotation file to score {settings.Task} against; use --task voc-det");
+        var val = new DetectionSplit(format, settings.Val, settings.Split ?? FinetuneTasks.ValSplitOf(task));
         using var model = DetectorCheckpoint.Load(settings.Model, new TransformOptions { MinSize = [settings.MinSize], MaxSize = settings.MaxSize },
                                                   device: Devices.Parse(settings.Device));
+        FinetuneTasks.DetectorFor(task, model.Kind);
         console.MarkupLineInterpolated($"[bold]{DetectorKinds.NameOf(model.Kind)}[/] from {settings.Model}");
-        var detections = DetectionPredictor.Predict(model, data, settings.Batch, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var (scores, detections) = TaskEvaluation.Run(task, val, model, settings.Batch, cancellationToken);
 
         Directory.CreateDirectory(settings.Output);
         string resultsPath = Path.Combine(settings.Output, "detections.json");
         CocoResultsJson.Save(resultsPath, detections);
-        console.MarkupLineInterpolated($"{detections.Count} detections on {data.Records.Count} images -> {resultsPath}");
-        if (settings.Task == "coco-det")
-            PrintCoco(CocoGroundTruth.Load(CocoLayout.AnnotationFile(settings.Val, split)), detections, CocoIouType.Bbox);
-        else
-        {
-            // detectron2 uses the 11-point metric for VOC2007 only; other layouts get it too, as the VOC2007 test protocol.
-            bool use07 = format != DatasetFormat.Voc || Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.Val)).Contains("2007", StringComparison.Ordinal);
-            PrintVoc(VocDatasetEvaluation.Evaluate(dataset, detections, use07));
-        }
+        console.WriteLine(scores.Summary);
+        console.MarkupLineInterpolated(
+            $"{detections.Count} detections predicted and scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s -> {resultsPath}");
+        var dataset = val.Read();
         WriteOverlays(dataset, detections, Math.Min(settings.Overlays, dataset.Records.Count), settings.Output);
         return 0;
     }
@@ -142,24 +138,16 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             $"{detections.Count} detections on {groundTruth.ImageIds.Count} images scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
     }
 
-    private void PrintVoc(VocResult result)
-    {
-        var c = CultureInfo.InvariantCulture;
-        console.WriteLine(string.Format(c, "VOC  AP {0:F2}  AP50 {1:F2}  AP75 {2:F2}", result.AP, result.AP50, result.AP75));
-        var table = new Table().AddColumns("class", "AP50");
-        foreach (var (name, ap) in result.PerClassAp50) table.AddRow(Markup.Escape(name), ap.ToString("F2", c));
-        console.Write(table);
-    }
-
     private void WriteOverlays(ImageDataset dataset, IReadOnlyList<CocoDetection> detections, int count, string output)
     {
         var names = dataset.Categories.ToDictionary(c => c.Id, c => c.Name);
         var byImage = detections.Where(d => d.Score >= DrawnScore && d.Bbox is { Count: 4 }).ToLookup(d => d.ImageId);
         foreach (var record in dataset.Records.Take(count))
         {
-            var truth = record.Instances.Select(i => new OverlayBox(i.Box.X1, i.Box.Y1, i.Box.X2, i.Box.Y2, names[i.CategoryId])).ToList();
+            var truth = record.Instances.Select(i => new OverlayBox(i.Box.X1, i.Box.Y1, i.Box.X2, i.Box.Y2, names[i.CategoryId], Keypoints: i.Keypoints)).ToList();
             var predicted = byImage[ResultImageIds.Of(record.ImageId)]
-                .Select(d => new OverlayBox(d.Bbox![0], d.Bbox[1], d.Bbox[0] + d.Bbox[2], d.Bbox[1] + d.Bbox[3], $"{names[d.CategoryId]} {d.Score:F2}"))
+                .Select(d => new OverlayBox(d.Bbox![0], d.Bbox[1], d.Bbox[0] + d.Bbox[2], d.Bbox[1] + d.Bbox[3], $"{names[d.CategoryId]} {d.Score:F2}",
+                                            d.Segmentation is { } rle ? CocoMasks.Rasterize(CocoSegmentation.FromRle(rle), rle.Height, rle.Width) : null, d.Keypoints))
                 .ToList();
             string png = Path.Combine(output, $"overlay-{record.ImageId}.png");
             DetectionOverlay.Save(record.ImagePath, truth, predicted, png);

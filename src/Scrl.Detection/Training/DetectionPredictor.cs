@@ -3,16 +3,18 @@ using static TorchSharp.torch;
 
 namespace Scrl.Detection.Training;
 
-/// <summary>Runs a detector over a dataset and returns COCO-format detections (xywh px, dataset category ids).</summary>
+/// <summary>Runs a detector over a dataset, image by image.</summary>
 public static class DetectionPredictor
 {
+    /// <summary>Hands each image's detections to <paramref name="onImage"/>, on the CPU, then frees them (masks are large).</summary>
     /// <param name="model">Detector; switched to eval mode.</param>
-    /// <param name="data">Evaluation records; each result carries <see cref="ResultImageIds.Of"/> of its record's id.</param>
+    /// <param name="data">Evaluation records.</param>
     /// <param name="batchSize">Images per forward pass.</param>
-    public static List<CocoDetection> Predict(Detector model, DetectionDataset data, int batchSize, CancellationToken cancellationToken = default)
+    /// <param name="onImage">Record index and its detections in the original image's pixels; valid during the call only.</param>
+    public static void Predict(Detector model, DetectionDataset data, int batchSize, Action<int, Detections> onImage, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(onImage);
         model.eval();
-        var results = new List<CocoDetection>();
         using var noGrad = no_grad();
         for (int start = 0; start < data.Records.Count; start += batchSize)
         {
@@ -23,19 +25,19 @@ public static class DetectionPredictor
             var detections = model.call(images);
             for (int k = 0; k < indices.Count; k++)
             {
-                // TorchSharp's data<T>() throws on an empty tensor; an image without detections adds nothing.
-                if (detections[k].Scores.shape[0] == 0) continue;
-                long imageId = ResultImageIds.Of(data.Records[indices[k]].ImageId);
-                var boxes = detections[k].Boxes.cpu().data<float>().ToArray();            // [D*4] xyxy px
-                var scores = detections[k].Scores.cpu().data<float>().ToArray();
-                var labels = detections[k].Labels.cpu().data<long>().ToArray();
-                for (int d = 0; d < scores.Length; d++)
-                {
-                    double x1 = boxes[4 * d], y1 = boxes[4 * d + 1], x2 = boxes[4 * d + 2], y2 = boxes[4 * d + 3];
-                    results.Add(new CocoDetection(imageId, data.CategoryOf(labels[d]), [x1, y1, x2 - x1, y2 - y1], scores[d]));
-                }
+                var d = detections[k];
+                onImage(indices[k], new Detections(d.Boxes.cpu(), d.Scores.cpu(), d.Labels.cpu(), d.Masks?.cpu(), d.Keypoints?.cpu(), d.KeypointScores?.cpu()));
             }
         }
+    }
+
+    /// <summary>COCO-format results of the whole dataset (xywh px, dataset category ids, RLE masks and keypoints where the model gives them).</summary>
+    /// <remarks>Each result carries <see cref="ResultImageIds.Of"/> of its record's id.</remarks>
+    public static List<CocoDetection> Predict(Detector model, DetectionDataset data, int batchSize, CancellationToken cancellationToken = default)
+    {
+        var results = new List<CocoDetection>();
+        Predict(model, data, batchSize, (i, d) => results.AddRange(CocoResults.Of(d, ResultImageIds.Of(data.Records[i].ImageId), label => data.CategoryOf(label))),
+                cancellationToken);
         return results;
     }
 }

@@ -93,20 +93,19 @@ public sealed class FinetuneJob : IDisposable
         return _outcome;
     }
 
-    /// <summary>Scores the final checkpoint on <see cref="FinetuneSpec.Val"/> into evaluation/ and summary.json.</summary>
+    /// <summary>Scores the final checkpoint on <see cref="FinetuneSpec.Val"/> with the task's protocol (<see cref="TaskEvaluation"/>) into
+    /// evaluation/ (detections.json in COCO results form, summary.txt) and summary.json.</summary>
     /// <param name="batchSize">Images per forward pass.</param>
     public FinetuneOutcome Evaluate(int batchSize = 2, CancellationToken cancellationToken = default)
     {
         var val = _spec.Val ?? throw new InvalidOperationException("This run has no val split to score on.");
         string checkpoint = FinalCheckpoint;
         if (!File.Exists(checkpoint)) throw new FileNotFoundException("Train before evaluating: the final checkpoint does not exist.", checkpoint);
-        var dataset = val.Read();
         var transform = new TransformOptions { MinSize = [_spec.Training.TestMinSize], MaxSize = _spec.Training.MaxSize };
         using var model = DetectorCheckpoint.Load(checkpoint, transform, _spec.Detector, _device);
-        var detections = DetectionPredictor.Predict(model, new DetectionDataset(dataset, training: false), batchSize, cancellationToken);
+        var (scores, detections) = TaskEvaluation.Run(_spec.Task, val, model, batchSize, cancellationToken);
         Directory.CreateDirectory(Layout.Evaluation);
         CocoResultsJson.Save(Path.Combine(Layout.Evaluation, "detections.json"), detections);
-        var scores = DetectionScoring.Score(val.Format, val.Root, val.Split, dataset, detections);
         AtomicFile.WriteAllBytes(Path.Combine(Layout.Evaluation, "summary.txt"), System.Text.Encoding.UTF8.GetBytes(scores.Summary));
         _log.LogInformation("{Detector} scored on {Split}: AP {AP:F2}, AP50 {AP50:F2}, AP75 {AP75:F2}",
                             DetectorKinds.NameOf(_spec.Detector), val.Split, scores.AP, scores.AP50, scores.AP75);

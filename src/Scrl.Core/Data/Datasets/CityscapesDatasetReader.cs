@@ -27,6 +27,7 @@ public static class CityscapesDatasetReader
 
     private const string PolygonSuffix = "_gtFine_polygons.json";
     private const string ImageSuffix = "_leftImg8bit.png";
+    private const string InstanceIdsSuffix = "_gtFine_instanceIds.png";
     private const string GroupSuffix = "group";
 
     /// <summary>Records of <paramref name="split"/> sorted by ordinal path <c>{city}/{stem}</c>.</summary>
@@ -65,6 +66,16 @@ public static class CityscapesDatasetReader
             throw new InvalidDataException($"Cityscapes '{gtFolder}': {failures.Count} unreadable polygon files:{Environment.NewLine}" +
                                            string.Join(Environment.NewLine, failures));
         return new ImageDataset($"Cityscapes '{full}' {split}", Categories, records);
+    }
+
+    /// <summary>The <c>gtFine/{split}/{city}/*_gtFine_instanceIds.png</c> of a record read from <paramref name="root"/>: what
+    /// cityscapesScripts' instance-level evaluation scores against.</summary>
+    public static string InstanceIdsFile(string root, string split, DatasetRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!record.FileName.EndsWith(ImageSuffix, StringComparison.Ordinal))
+            throw new ArgumentException($"'{record.FileName}' is not a Cityscapes image name (*{ImageSuffix}).", nameof(record));
+        return Path.Combine(Path.GetFullPath(root), "gtFine", split, record.FileName[..^ImageSuffix.Length] + InstanceIdsSuffix);
     }
 
     private static (int Width, int Height, List<DatasetInstance> Instances) ReadPolygons(string json)

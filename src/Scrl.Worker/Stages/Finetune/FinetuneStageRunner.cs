@@ -54,7 +54,7 @@ public sealed class FinetuneStageRunner(string device, TimeSpan syncInterval, IL
             .. await ArtifactFiles.UploadFolderAsync(context.Store, job.ArtifactPrefix + "report/", layout.Report, stoppingToken).ConfigureAwait(false),
             await ArtifactFiles.UploadFileAsync(context.Store, job.ArtifactPrefix + "summary.json", layout.Summary, stoppingToken).ConfigureAwait(false)];
         var scores = scored.Scores!;
-        var metrics = new Dictionary<string, double> { ["AP"] = scores.AP, ["AP50"] = scores.AP50, ["AP75"] = scores.AP75, ["steps"] = finetune.TotalSteps };
+        var metrics = new Dictionary<string, double>(scores.Metrics) { ["AP"] = scores.AP, ["AP50"] = scores.AP50, ["AP75"] = scores.AP75, ["steps"] = finetune.TotalSteps };
         return new JobOutcome(job.JobId, JobStatus.Succeeded, null, metrics, [.. sync.Uploaded, .. evaluation]);
     }
 
