@@ -39,7 +39,8 @@ public abstract class Detector : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<
         if (targets.Count != images.Count) throw new ArgumentException($"{images.Count} images but {targets.Count} targets.", nameof(targets));
         var device = Device;
         return ComputeLosses(images.Select(i => i.to(device)).ToList(),
-                             targets.Select(t => new DetectionTarget(t.Boxes.to(device), t.Labels.to(device))).ToList(), generator);
+                             targets.Select(t => new DetectionTarget(t.Boxes.to(device), t.Labels.to(device), t.Masks?.to(device), t.Keypoints?.to(device))).ToList(),
+                             generator);
     }
 
     /// <summary>Inference (call <c>eval()</c> first).</summary>

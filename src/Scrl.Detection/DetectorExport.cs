@@ -50,9 +50,12 @@ public static class DetectorExport
         var layout = TorchvisionExport.Save(body, backbonePath);
 
         var transform = new Transform.TransformOptions();
-        int numClasses = kind == DetectorKind.RetinaNet
-            ? RetinaNetCheckpoint.InferOptions(weights, transform).NumClasses
-            : FasterRcnnCheckpoint.InferOptions(weights, transform).NumClasses;
+        int numClasses = kind switch
+        {
+            DetectorKind.RetinaNet => RetinaNetCheckpoint.InferOptions(weights, transform).NumClasses,
+            DetectorKind.MaskRcnn => MaskRcnnCheckpoint.InferOptions(weights, transform).NumClasses,
+            _ => FasterRcnnCheckpoint.InferOptions(weights, transform).NumClasses,
+        };
         return new Exported(kind, numClasses, layout, detectorPath, backbonePath, Snippet(kind, numClasses, layout.Depth, frozen, Path.GetFullPath(detectorPath)));
     }
 
@@ -65,8 +68,11 @@ public static class DetectorExport
               $"model = torchvision.models.detection.RetinaNet(_resnet_fpn_extractor(torchvision.models.resnet{depth}(norm_layer={norm}), 5, " +
               $"returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256)), num_classes={numClasses})"
             : "from torchvision.models.detection.backbone_utils import resnet_fpn_backbone; " +
-              $"model = torchvision.models.detection.FasterRCNN(resnet_fpn_backbone(backbone_name=\"resnet{depth}\", weights=None, norm_layer={norm}, " +
+              $"model = torchvision.models.detection.{RcnnClass(kind)}(resnet_fpn_backbone(backbone_name=\"resnet{depth}\", weights=None, norm_layer={norm}, " +
               $"trainable_layers=5), num_classes={numClasses})";
         return $"import torch, torchvision; {model}; model.load_state_dict(torch.load(\"{path}\"))";
     }
+
+    // maskrcnn_resnet50_fpn is MaskRCNN on this backbone; the class takes the body's depth and norm, which the builder fixes.
+    private static string RcnnClass(DetectorKind kind) => kind == DetectorKind.MaskRcnn ? "MaskRCNN" : "FasterRCNN";
 }
