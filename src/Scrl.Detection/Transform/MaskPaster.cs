@@ -12,8 +12,9 @@ namespace Scrl.Detection.Transform;
 /// (align_corners=False) to its box's (y2 - y1 + 1) x (x2 - x1 + 1) pixels and pasted at (y1, x1), clipped to the
 /// image, zero elsewhere. That resize is separable, so all D masks paste at once as Wy[d] @ mask[d] @ Wx[d]^T, with
 /// row weights [H, S] and column weights [W, S] that are zero outside the box: two batched matmuls on the masks'
-/// device, no per-mask loop and no host sync. Weights follow upsample_bilinear2d's float32 source positions
-/// (scale S / length, (dst + 0.5) * scale - 0.5 clamped to [0, S - 1]).
+/// device, no per-mask loop and no host sync. Weights are upsample_bilinear2d's, in the masks' dtype: scale S / length,
+/// source (dst + 0.5) * scale - 0.5 clamped at 0, index0 its floor (at most S - 1), index1 the next cell (or the
+/// last again), lambda1 the fraction.
 /// </remarks>
 public static class MaskPaster
 {
@@ -40,7 +41,8 @@ public static class MaskPaster
         var pixels = ExpandBoxes(boxes, (double)cells / size).to(ScalarType.Int64);                    // [D, 4]
         var rows = AxisWeights(pixels[.., 1], pixels[.., 3], imageSize.Height, cells, masks.dtype);    // [D, H, S]
         var cols = AxisWeights(pixels[.., 0], pixels[.., 2], imageSize.Width, cells, masks.dtype);     // [D, W, S]
-        var pasted = matmul(matmul(rows, padded), cols.transpose(1, 2));                               // [D, H, W]
+        // Columns first, then rows: upsample_bilinear2d's order of blending (each row's x-lerp, then the y-lerp).
+        var pasted = matmul(rows, matmul(padded, cols.transpose(1, 2)));                               // [D, H, W]
         return pasted.unsqueeze(1).MoveToOuterDisposeScope();
     }
 
@@ -68,9 +70,12 @@ public static class MaskPaster
         var inside = pixel.ge(start.unsqueeze(1)).logical_and(pixel.le(end.unsqueeze(1)));             // [D, L]
         var local = (pixel - start.unsqueeze(1)).to(dtype);                                            // [D, L] pixel of the resized mask
         var scale = full(1, (double)cells, dtype, device) / resized.to(dtype);                          // [D]
-        var source = ((local + 0.5) * scale.unsqueeze(1) - 0.5).clamp(0.0, cells - 1.0);              // [D, L]
+        var source = ((local + 0.5) * scale.unsqueeze(1) - 0.5).clamp_min(0.0);                       // [D, L]
+        var low = source.floor().clamp_max(cells - 1.0);                                               // [D, L] index0
+        var high = where(low.lt(cells - 1.0), low + 1.0, low);                                         // index1: the last cell repeats
+        var frac = (source - low).clamp(0.0, 1.0);                                                     // lambda1
         var cell = arange(cells, dtype, device);                                                       // [S]
-        var weights = (1.0 - (source.unsqueeze(2) - cell).abs()).clamp_min(0.0);                       // [D, L, S] hat = linear interpolation
+        var weights = (1.0 - frac).unsqueeze(2) * cell.eq(low.unsqueeze(2)) + frac.unsqueeze(2) * cell.eq(high.unsqueeze(2));   // [D, L, S]
         return weights * inside.unsqueeze(2).to(dtype);
     }
 }
