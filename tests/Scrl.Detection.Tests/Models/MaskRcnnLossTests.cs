@@ -1,0 +1,68 @@
+using Scrl.Detection.RoiHeads;
+using Scrl.Detection.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Scrl.Detection.Tests.Models;
+
+/// <summary>loss_mask on a tiny Mask R-CNN: zero without positives, as torchvision's maskrcnn_loss, and trainable with them.</summary>
+public sealed class MaskRcnnLossTests
+{
+    [Fact]
+    public void Losses_ImagesWithoutBoxes_GiveAFiniteZeroMaskLossWithZeroGradients()
+    {
+        using var model = MaskRcnn.FromOptions(TinyMaskRcnn.Options(numClasses: 4));
+        model.train();
+        using var scope = NewDisposeScope();
+        Tensor[] images = [rand(3, 128, 128, generator: new Generator(1)), rand(3, 112, 128, generator: new Generator(2))];
+        DetectionTarget[] targets = images.Select(i => new DetectionTarget(zeros(0, 4), zeros(0, ScalarType.Int64), zeros([0, i.shape[1], i.shape[2]], ScalarType.Byte))).ToArray();
+
+        var losses = model.Losses(images, targets, new Generator(3));
+        losses.Total().backward();
+
+        float mask = losses["loss_mask"].item<float>();
+        Assert.True(float.IsFinite(mask) && mask == 0, $"loss_mask {mask}");
+        Assert.All(losses.Names, name => Assert.True(float.IsFinite(losses[name].item<float>()), name));
+        // torchvision's mask_logits.sum() * 0 keeps the graph: the mask weights get zero gradients (so SGD still decays them).
+        var maskParameters = model.named_parameters().Where(p => p.name.StartsWith("roi_heads.mask_", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(maskParameters);
+        Assert.All(maskParameters, p => Assert.True(p.parameter.grad is { } grad && grad.eq(0).all().item<bool>(), p.name));
+    }
+
+    [Fact]
+    public void Losses_BoxesWithMasks_GivePositiveMaskLossThatReachesTheMaskHead()
+    {
+        using var model = MaskRcnn.FromOptions(TinyMaskRcnn.Options(numClasses: 4));
+        model.train();
+        using var scope = NewDisposeScope();
+        Tensor[] images = [rand(3, 128, 128, generator: new Generator(1)), rand(3, 112, 128, generator: new Generator(2))];
+        DetectionTarget[] targets =
+        [
+            TinyMaskRcnn.Ellipses(tensor(new float[] { 10, 12, 70, 90, 60, 20, 120, 60 }).view(2, 4), tensor(new long[] { 1, 3 }), 128, 128),
+            TinyMaskRcnn.Ellipses(tensor(new float[] { 30, 30, 100, 100 }).view(1, 4), tensor(new long[] { 2 }), 112, 128),
+        ];
+
+        var losses = model.Losses(images, targets, new Generator(3));
+        losses["loss_mask"].backward();
+
+        float mask = losses["loss_mask"].item<float>();
+        Assert.True(float.IsFinite(mask) && mask > 0, $"loss_mask {mask}");
+        var grad = model.named_parameters().Single(p => p.name == "roi_heads.mask_head.0.0.weight").parameter.grad;
+        Assert.True(grad is not null && grad.abs().sum().item<float>() > 0, "the mask head gets a gradient");
+        Assert.True(grad!.isfinite().all().item<bool>(), "finite gradient");
+    }
+
+    [Fact]
+    public void ProjectMasksOnBoxes_BoxOnTheMaskEdge_CropsAndResamplesLikeRoiAlign()
+    {
+        using var scope = NewDisposeScope();
+        var masks = zeros([2, 40, 40], ScalarType.Byte);
+        masks[1, 10..30, 20..40] = tensor((byte)1);                                                 // instance 1: rows 10-29, columns 20-39
+
+        var projected = MaskRcnnLoss.ProjectMasksOnBoxes(masks, tensor(new float[] { 10, 10, 30, 30 }).view(1, 4), tensor(new long[] { 1 }), 4);
+
+        // The box's right half lies on the instance: each 5 px bin samples pixel rows and columns at ceil(5) = 5 points.
+        Assert.Equal([1, 4, 4], projected.shape);
+        Assert.Equal(new float[] { 0, 0.1f, 1, 1 }, projected[0, 1].data<float>().ToArray().Select(v => MathF.Round(v, 4)).ToArray());
+        Assert.True(projected[0, .., 0].eq(0).all().item<bool>(), "left column is off the instance");
+    }
+}
