@@ -52,6 +52,23 @@ public sealed class MaskRcnnLossTests
     }
 
     [Fact]
+    public void ProjectMasksOnBoxes_MoreRoisThanOneChunk_EqualsOneRoiAlignOverAll()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(5);
+        var masks = rand([3, 60, 80], generator: generator).gt(0.5).to(ScalarType.Byte);           // [3, 60, 80]
+        var corners = rand([70, 2], generator: generator) * tensor(new float[] { 60, 40 });        // [70, 2] x1, y1
+        var boxes = cat([corners, corners + 1 + rand([70, 2], generator: generator) * 20], 1);     // [70, 4]
+        var matched = randint(0, 3, [70], generator: generator);                                   // [70]
+
+        var projected = MaskRcnnLoss.ProjectMasksOnBoxes(masks, boxes, matched, 28);
+
+        var rois = cat([matched.to(float32).unsqueeze(1), boxes], 1);
+        var whole = Scrl.Core.Boxes.RoiAlign.Apply(masks.unsqueeze(1).to(float32), rois, 28, 28, 1.0, samplingRatio: 0, aligned: false).squeeze(1);
+        Scrl.Core.Tests.Support.Golden.AssertClose(whole, projected, rtol: 0, atol: 1e-6, what: "chunked projection");
+    }
+
+    [Fact]
     public void ProjectMasksOnBoxes_BoxOnTheMaskEdge_CropsAndResamplesLikeRoiAlign()
     {
         using var scope = NewDisposeScope();
