@@ -43,7 +43,7 @@ public sealed class DetectorCheckpointTests : IDisposable
 
         var error = Assert.Throws<DetectorMismatchException>(() => DetectorCheckpoint.Load(path, Transform));
 
-        Assert.Equal($"checkpoint '{path}' holds a 'Scrl' model, not a fine-tuned detector (faster-rcnn, retinanet)", error.Message);
+        Assert.Equal($"checkpoint '{path}' holds a 'Scrl' model, not a fine-tuned detector (faster-rcnn, retinanet, mask-rcnn, keypoint-rcnn)", error.Message);
     }
 
     [Fact]
