@@ -1,5 +1,6 @@
 using Scrl.Detection.Backbones;
 using Scrl.Detection.Tests.Support;
+using Scrl.Detection.Transform;
 
 namespace Scrl.Detection.Tests.Models;
 
@@ -27,5 +28,16 @@ public class MaskRcnnKeyTests
         Assert.Empty(actual.Keys.Except(expected.Keys).Order());
         var mismatched = expected.Where(kv => actual[kv.Key] != kv.Value).Select(kv => $"{kv.Key}: {kv.Value} vs {actual[kv.Key]}").ToList();
         Assert.Empty(mismatched);
+    }
+
+    [Fact]
+    public void DetectorFactory_MaskRcnnKind_BuildsTorchvisionsFineTuningMaskRcnn()
+    {
+        var expected = GoldenKeys("frozen");
+
+        using var model = DetectorFactory.Create(DetectorKind.MaskRcnn, 91, new BackboneOptions(), new TransformOptions());
+
+        Assert.Equal(DetectorKind.MaskRcnn, model.Kind);
+        Assert.Equal(expected.Keys.Order(), model.state_dict().Keys.Order());
     }
 }
