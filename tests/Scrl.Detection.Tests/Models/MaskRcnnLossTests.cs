@@ -1,5 +1,6 @@
 using Scrl.Detection.RoiHeads;
 using Scrl.Detection.Tests.Support;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Scrl.Detection.Tests.Models;
@@ -49,6 +50,34 @@ public sealed class MaskRcnnLossTests
         var grad = model.named_parameters().Single(p => p.name == "roi_heads.mask_head.0.0.weight").parameter.grad;
         Assert.True(grad is not null && grad.abs().sum().item<float>() > 0, "the mask head gets a gradient");
         Assert.True(grad!.isfinite().all().item<bool>(), "finite gradient");
+    }
+
+    /// <summary>A CPU proxy for device placement: the mask targets, logits, loss and pasted masks must follow the
+    /// weights' dtype, as they must follow their device.</summary>
+    [Fact]
+    public void ToFloat64_TrainAndDetect_MaskTensorsFollowTheWeights()
+    {
+        using var model = MaskRcnn.FromOptions(TinyMaskRcnn.Options(numClasses: 4));
+        model.to(float64);
+        using var scope = NewDisposeScope();
+        Tensor[] images = [rand(3, 128, 128, float64, generator: new Generator(1)), rand(3, 112, 128, float64, generator: new Generator(2))];
+        DetectionTarget[] targets =
+        [
+            TinyMaskRcnn.Ellipses(tensor(new double[] { 10, 12, 70, 90 }).view(1, 4), tensor(new long[] { 1 }), 128, 128),
+            TinyMaskRcnn.Ellipses(tensor(new double[] { 30, 30, 100, 100 }).view(1, 4), tensor(new long[] { 2 }), 112, 128),
+        ];
+
+        model.train();
+        var losses = model.Losses(images, targets, new Generator(3));
+        losses.Total().backward();
+        model.eval();
+        IReadOnlyList<Detections> detections;
+        using (no_grad()) detections = model.call(images);
+
+        Assert.Equal(ScalarType.Float64, losses["loss_mask"].dtype);
+        Assert.True(losses["loss_mask"].item<double>() > 0, "the boxes have positives");
+        Assert.All(model.parameters().Where(p => p.requires_grad), p => Assert.Equal(ScalarType.Float64, p.grad!.dtype));
+        Assert.All(detections, d => Assert.Equal(ScalarType.Float64, d.Masks!.dtype));
     }
 
     [Fact]
