@@ -7,10 +7,9 @@
                      28x28 mask probabilities (before pasting) and the masks pasted into the original images, and
                      train-mode losses on instance masks with sampling made deterministic (quotas larger than the
                      candidate sets, so every anchor/proposal is taken), and paste_masks_in_image on crafted
-                     boxes; WEIGHTS.pt is the model's state dict
-                     (~180 MB, for the strict-load check).
+                     boxes; WEIGHTS.pt is the model's state dict (~180 MB, for the strict-load check).
 Weights come from hashed_init.py (same values as Scrl.Core.Tests/Support/HashedInit.cs).
-Run with Debian's PyTorch 1.13 / torchvision 0.14: /usr/bin/python3 make_maskrcnn.py parity /tmp/x.pt /tmp/w.pt
+Run with Debian's PyTorch 1.13 / torchvision 0.14 (the system python3): python3 make_maskrcnn.py parity OUT.pt WEIGHTS.pt
 """
 import os
 import sys
