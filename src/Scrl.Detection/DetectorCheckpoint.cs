@@ -28,6 +28,7 @@ public static class DetectorCheckpoint
         {
             DetectorKind.FasterRcnn => FasterRcnn.FromOptions(FasterRcnnCheckpoint.InferOptions(weights, transform)),
             DetectorKind.RetinaNet => RetinaNet.FromOptions(RetinaNetCheckpoint.InferOptions(weights, transform)),
+            DetectorKind.MaskRcnn => MaskRcnn.FromOptions(MaskRcnnCheckpoint.InferOptions(weights, transform)),
             DetectorKind.KeypointRcnn => KeypointRcnn.FromOptions(KeypointRcnnCheckpoint.InferOptions(weights, transform)),
             _ => throw new ArgumentOutOfRangeException(nameof(expected), kind, "unknown detector"),
         };

@@ -50,35 +50,36 @@ public static class DetectorExport
         var layout = TorchvisionExport.Save(body, backbonePath);
 
         var transform = new Transform.TransformOptions();
-        int numClasses = kind == DetectorKind.RetinaNet
-            ? RetinaNetCheckpoint.InferOptions(weights, transform).NumClasses
-            : FasterRcnnCheckpoint.InferOptions(weights, transform).NumClasses;
-        int numKeypoints = kind == DetectorKind.KeypointRcnn ? KeypointRcnnCheckpoint.InferOptions(weights, transform).KeypointHead.NumKeypoints : 0;
+        int numClasses = kind switch
+        {
+            DetectorKind.RetinaNet => RetinaNetCheckpoint.InferOptions(weights, transform).NumClasses,
+            DetectorKind.MaskRcnn => MaskRcnnCheckpoint.InferOptions(weights, transform).NumClasses,
+            _ => FasterRcnnCheckpoint.InferOptions(weights, transform).NumClasses,
+        };
+        int? numKeypoints = kind == DetectorKind.KeypointRcnn ? KeypointRcnnCheckpoint.InferOptions(weights, transform).KeypointHead.NumKeypoints : null;
         return new Exported(kind, numClasses, layout, detectorPath, backbonePath,
                             Snippet(kind, numClasses, numKeypoints, layout.Depth, frozen, Path.GetFullPath(detectorPath)));
     }
 
     // The body's norm decides the torchvision model: frozen statistics have no num_batches_tracked to load into a BatchNorm.
-    private static string Snippet(DetectorKind kind, int numClasses, int numKeypoints, int depth, bool frozen, string path)
+    private static string Snippet(DetectorKind kind, int numClasses, int? numKeypoints, int depth, bool frozen, string path)
     {
         string norm = frozen ? "torchvision.ops.misc.FrozenBatchNorm2d" : "torch.nn.BatchNorm2d";
-        string model = kind == DetectorKind.KeypointRcnn ? KeypointRcnnModel(numClasses, numKeypoints, depth, norm, frozen)
-            : kind == DetectorKind.RetinaNet
+        string model = kind == DetectorKind.RetinaNet
             ? "from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor; from torchvision.ops.feature_pyramid_network import LastLevelP6P7; " +
               $"model = torchvision.models.detection.RetinaNet(_resnet_fpn_extractor(torchvision.models.resnet{depth}(norm_layer={norm}), 5, " +
               $"returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256)), num_classes={numClasses})"
             : "from torchvision.models.detection.backbone_utils import resnet_fpn_backbone; " +
-              $"model = torchvision.models.detection.FasterRCNN(resnet_fpn_backbone(backbone_name=\"resnet{depth}\", weights=None, norm_layer={norm}, " +
-              $"trainable_layers=5), num_classes={numClasses})";
+              $"model = torchvision.models.detection.{RcnnClass(kind)}(resnet_fpn_backbone(backbone_name=\"resnet{depth}\", weights=None, norm_layer={norm}, " +
+              $"trainable_layers=5), num_classes={numClasses}{(numKeypoints is { } j ? $", num_keypoints={j}" : "")})";
         return $"import torch, torchvision; {model}; model.load_state_dict(torch.load(\"{path}\"))";
     }
 
-    // An R50 with BatchNorm is keypointrcnn_resnet50_fpn's own model; any other body goes into KeypointRCNN by hand.
-    private static string KeypointRcnnModel(int numClasses, int numKeypoints, int depth, string norm, bool frozen) =>
-        depth == 50 && !frozen
-            ? "model = torchvision.models.detection.keypointrcnn_resnet50_fpn(weights=None, weights_backbone=None, " +
-              $"num_classes={numClasses}, num_keypoints={numKeypoints})"
-            : "from torchvision.models.detection.backbone_utils import resnet_fpn_backbone; " +
-              $"model = torchvision.models.detection.KeypointRCNN(resnet_fpn_backbone(backbone_name=\"resnet{depth}\", weights=None, norm_layer={norm}, " +
-              $"trainable_layers=5), num_classes={numClasses}, num_keypoints={numKeypoints})";
+    // The *_resnet50_fpn builders are these classes on this backbone; the classes take the body's depth and norm, which the builders fix.
+    private static string RcnnClass(DetectorKind kind) => kind switch
+    {
+        DetectorKind.MaskRcnn => "MaskRCNN",
+        DetectorKind.KeypointRcnn => "KeypointRCNN",
+        _ => "FasterRCNN",
+    };
 }

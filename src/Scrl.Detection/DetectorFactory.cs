@@ -23,6 +23,12 @@ public static class DetectorFactory
                 Backbone = WithLayout(backbone, new BackboneOptions()),
                 Transform = transform,
             }, timer),
+            DetectorKind.MaskRcnn => MaskRcnn.FromOptions(new MaskRcnnOptions
+            {
+                NumClasses = numClasses,
+                Backbone = WithLayout(backbone, new BackboneOptions()),
+                Transform = transform,
+            }, timer),
             DetectorKind.RetinaNet => RetinaNet.FromOptions(new RetinaNetOptions
             {
                 NumClasses = numClasses,

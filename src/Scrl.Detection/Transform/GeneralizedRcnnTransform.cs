@@ -59,6 +59,7 @@ public sealed class GeneralizedRcnnTransform
     }
 
     /// <summary>Maps each image's detections from resized-image pixels back to its original pixels, out of the caller's scope.</summary>
+    /// <remarks>Masks [D, 1, M, M] are pasted into the original image as [D, 1, H, W] probabilities (<see cref="MaskPaster"/>).</remarks>
     /// <param name="detections">Per image, boxes in the resized image.</param>
     /// <param name="resizedSizes">(height, width) of each resized image.</param>
     /// <param name="originals">The images as given, [3, H_i, W_i].</param>
@@ -72,8 +73,9 @@ public sealed class GeneralizedRcnnTransform
             (long, long) original = (originals[i].shape[1], originals[i].shape[2]);
             var boxes = ResizeBoxes(d.Boxes, resizedSizes[i], original);
             var keypoints = d.Keypoints is null ? null : ResizeKeypoints(d.Keypoints, resizedSizes[i], original);
+            var masks = d.Masks is null ? null : MaskPaster.Paste(d.Masks, boxes, original);
             result.Add(new Detections(boxes.MoveToOuterDisposeScope(), d.Scores.MoveToOuterDisposeScope(), d.Labels.MoveToOuterDisposeScope(),
-                d.Masks?.MoveToOuterDisposeScope(), keypoints?.MoveToOuterDisposeScope(), d.KeypointScores?.MoveToOuterDisposeScope()));
+                masks?.MoveToOuterDisposeScope(), keypoints?.MoveToOuterDisposeScope(), d.KeypointScores?.MoveToOuterDisposeScope()));
         }
         return result;
     }
