@@ -15,7 +15,7 @@ public sealed class KeypointRcnnExportTests : IDisposable
 
     [Theory]
     [InlineData(ResNetVariant.ResNet18, BackboneNorm.FrozenBatchNorm, "KeypointRCNN(resnet_fpn_backbone(")]   // fine-tuning: frozen statistics
-    [InlineData(ResNetVariant.ResNet50, BackboneNorm.BatchNorm, "keypointrcnn_resnet50_fpn(")]                // torchvision's own model
+    [InlineData(ResNetVariant.ResNet50, BackboneNorm.BatchNorm, "KeypointRCNN(resnet_fpn_backbone(")]         // keypointrcnn_resnet50_fpn is this
     public void Save_KeypointRcnn_PrintsASnippetThatLoadsStrictly(ResNetVariant variant, BackboneNorm norm, string builder)
     {
         var options = new KeypointRcnnOptions
