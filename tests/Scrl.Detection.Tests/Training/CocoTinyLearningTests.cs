@@ -58,6 +58,26 @@ public class CocoTinyLearningTests(ITestOutputHelper output)
         AssertLearns(model, dataset, annotations, Schedule(baseLearningRate: 0.01, steps: 400), minimumAp50: 0.15, minimumRise: 0.15);
     }
 
+    /// <summary>
+    /// The mask branch learns too: a random tiny R18-FPN Mask R-CNN (32-channel FPN and two-layer mask head) on the
+    /// same 16 images at 224 px for 200 steps must segment them: training-set mask AP50 well above the untrained
+    /// model's (0.48 against 0.00 here, mask AP 0.28), about 2 minutes.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Shared")]
+    public void FinetuneMaskRcnn_CocoTinyTrain_TrainingMaskAp50RisesAboveZero()
+    {
+        var (dataset, annotations) = CocoTinyTrain();
+        var train = new DetectionDataset(dataset, training: true, TargetExtras.Masks);
+        TorchSharp.torch.random.manual_seed(1);
+        using var model = MaskRcnn.FromOptions(TinyMaskRcnn.Options(train.NumClasses) with
+        {
+            Transform = new TransformOptions { MinSize = [ImageSize], MaxSize = ImageSize },
+        });
+        new LearningCheck(output).AssertLearns(model, dataset, annotations, CocoIouType.Segm, Schedule(baseLearningRate: 0.01, steps: 200),
+                                               minimumAp50: 0.3, minimumRise: 0.25);
+    }
+
     private static (ImageDataset Dataset, string Annotations) CocoTinyTrain(bool oneClass = false)
     {
         string images = SharedReference.PathOf("data/coco-tiny/train2017");
@@ -65,39 +85,8 @@ public class CocoTinyLearningTests(ITestOutputHelper output)
         return (CocoDatasetReader.Read(annotations, images), annotations);
     }
 
-    private static FinetuneOptions Schedule(double baseLearningRate, long steps) => new()
-    {
-        BaseLearningRate = baseLearningRate, ImagesPerStep = 4, ImagesPerDevice = 4, ReferenceBatchSize = 4,
-        MaxSteps = steps, LrSteps = [steps * 4 / 5], WarmupSteps = 20, TrainMinSizes = [ImageSize],
-        TestMinSize = ImageSize, MaxSize = ImageSize, Seed = 1,
-    };
+    private static FinetuneOptions Schedule(double baseLearningRate, long steps) => LearningCheck.Schedule(baseLearningRate, steps, ImageSize);
 
-    private void AssertLearns(Detector model, ImageDataset dataset, string annotations, FinetuneOptions options, double minimumAp50, double minimumRise)
-    {
-        var train = new DetectionDataset(dataset, training: true);
-        var trainer = new DetectionTrainer(model, train, options);
-        var groundTruth = CocoGroundTruth.Load(annotations);
-        var evaluation = new DetectionDataset(dataset, training: false);
-        double untrainedAp50 = new CocoEvaluator().Evaluate(groundTruth, DetectionPredictor.Predict(model, evaluation, batchSize: 4)).AP50;
-        model.train();
-
-        var started = DateTime.UtcNow;
-        // One intra-op thread: with two, this small model's many tiny ops wait on each other whenever the machine is
-        // busy (7 s steps instead of 0.3 s were seen); one thread degrades only by its share of the CPU.
-        int threads = TorchSharp.torch.get_num_threads();
-        TorchSharp.torch.set_num_threads(1);
-        try
-        {
-            trainer.Run(0, null, null, new Progress<DetectionStepResult>(r => { if (r.Step % 50 == 0) output.WriteLine($"step {r.Step} loss {r.Losses["loss"]:F3} ({r.Seconds:F2} s)"); }), CancellationToken.None);
-        }
-        finally
-        {
-            TorchSharp.torch.set_num_threads(threads);
-        }
-        var stats = new CocoEvaluator().Evaluate(groundTruth, DetectionPredictor.Predict(model, evaluation, batchSize: 4));
-
-        output.WriteLine($"{model.Kind}: {train.Records.Count} images, {train.NumClasses - 1} classes; train AP50 {untrainedAp50:F3} -> {stats.AP50:F3}, AP {stats.AP:F3}; {(DateTime.UtcNow - started).TotalSeconds:F0} s");
-        Assert.True(stats.AP50 > minimumAp50 && stats.AP50 > untrainedAp50 + minimumRise,
-                    $"training-set AP50 went from {untrainedAp50:F3} to {stats.AP50:F3}; it should rise well above zero");
-    }
+    private void AssertLearns(Detector model, ImageDataset dataset, string annotations, FinetuneOptions options, double minimumAp50, double minimumRise) =>
+        new LearningCheck(output).AssertLearns(model, dataset, annotations, CocoIouType.Bbox, options, minimumAp50, minimumRise);
 }
