@@ -5,7 +5,8 @@ keypointrcnn_resnet50_fpn (--detector), random init (BatchNorm, all layers train
 17 keypoints), batch of 2 fixed synthetic images resized to 512 px (min_size = max_size), with ellipse masks and a fixed
 keypoint pattern in each box for the mask and keypoint models, SGD(0.02,
 momentum 0.9, wd 1e-4), the same thread count (--threads, default 2). Like the C# bench it prints one JSON line
-for the training steps (forward + backward + SGD, medians after --warmup steps) and one for inference passes,
+for the training steps (forward + backward + SGD, medians after --warmup steps) and one for inference passes on the
+initial weights,
 each with the time spent in NMS (torchvision.ops.boxes.batched_nms) and in MultiScaleRoIAlign (the model's
 box_roi_pool, mask_roi_pool and keypoint_roi_pool; RetinaNet has none), and for Mask R-CNN in pasting the masks into
 the images (paste_masks_in_image), measured by wrapping them with timers.
@@ -18,6 +19,7 @@ Run with the system interpreter, OpenBLAS first in case libblas.so.3 is the refe
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 bench/pytorch_detector_step.py --detector retinanet
 """
 import argparse
+import copy
 import json
 import resource
 import statistics
@@ -108,7 +110,12 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--score-threshold", type=float, default=0.05,
+                        help="box_score_thresh (score_thresh for RetinaNet); 0 keeps 100 detections per image even from random weights")
     parser.add_argument("--flush-denormal", action="store_true")
+    parser.add_argument("--small-deltas", action="store_true",
+                        help="scale the RPN's and box head's regression weights by 1e-3, so random weights propose and detect real boxes "
+                             "(with --score-threshold 0: 100 detections per image, whose masks are pasted); save them with --save-init")
     parser.add_argument("--save-init", help="write the initial state dict here, for `scrl bench finetune --init`")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -116,7 +123,13 @@ def main():
         raise SystemExit("this CPU cannot flush denormals")
     torch.manual_seed(0)
     build, model_name, num_classes = MODELS[args.detector]
-    model = build(weights=None, weights_backbone=None, num_classes=num_classes, min_size=args.size, max_size=args.size)
+    threshold = {"score_thresh" if args.detector == "retinanet" else "box_score_thresh": args.score_threshold}
+    model = build(weights=None, weights_backbone=None, num_classes=num_classes, min_size=args.size, max_size=args.size, **threshold)
+    if args.small_deltas:
+        with torch.no_grad():
+            for name, p in model.named_parameters():
+                if name.startswith(("rpn.head.bbox_pred.", "roi_heads.box_predictor.bbox_pred.")):
+                    p.mul_(1e-3)
     if args.save_init:
         torch.save(model.state_dict(), args.save_init)
     images, targets = synthetic_batch(0, args.detector)
@@ -135,6 +148,7 @@ def main():
     paste = Timed(tv_transform.paste_masks_in_image)
     tv_transform.paste_masks_in_image = paste
 
+    initial = copy.deepcopy(model.state_dict())   # inference times the initial weights, as the C# bench does
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=0.02, momentum=0.9, weight_decay=1e-4)
     model.train()
@@ -156,6 +170,7 @@ def main():
                 phases[k].append(v)
     report(model_name, "train", len(images), args.size, args.flush_denormal, phases)
 
+    model.load_state_dict(initial)
     model.eval()
     phases = {k: [] for k in ("step", "nms", "roi_align") + (("mask_paste",) if args.detector == "mask-rcnn" else ())}
     with torch.no_grad():

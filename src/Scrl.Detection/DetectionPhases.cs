@@ -11,4 +11,7 @@ public static class DetectionPhases
 
     /// <summary>Every MultiScaleRoIAlign pooling: level assignment and RoIAlign on each FPN level.</summary>
     public const string RoiAlign = "roi_align";
+
+    /// <summary>Pasting Mask R-CNN's 28x28 masks into the original images.</summary>
+    public const string MaskPaste = "mask_paste";
 }

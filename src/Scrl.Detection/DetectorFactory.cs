@@ -1,5 +1,6 @@
 using Scrl.Core.Training;
 using Scrl.Detection.Backbones;
+using Scrl.Detection.RoiHeads;
 using Scrl.Detection.Transform;
 
 namespace Scrl.Detection;
@@ -11,10 +12,14 @@ public static class DetectorFactory
     /// <param name="numClasses">K, background included.</param>
     /// <param name="backbone">Depth, norm and trainable stages; the FPN's inputs and extra levels are the family's.</param>
     /// <param name="transform">Input sizes.</param>
-    /// <param name="timer">Benchmarks only: records NMS and RoIAlign under <see cref="DetectionPhases"/>.</param>
-    public static Detector Create(DetectorKind kind, int numClasses, BackboneOptions backbone, TransformOptions transform, PhaseTimer? timer = null)
+    /// <param name="timer">Benchmarks only: records NMS, RoIAlign and mask pasting under <see cref="DetectionPhases"/>.</param>
+    /// <param name="scoreThreshold">Detections scoring below it are dropped; null keeps torchvision's 0.05.</param>
+    public static Detector Create(DetectorKind kind, int numClasses, BackboneOptions backbone, TransformOptions transform, PhaseTimer? timer = null,
+                                  double? scoreThreshold = null)
     {
         ArgumentNullException.ThrowIfNull(backbone);
+        var boxHead = new BoxHeadOptions();
+        boxHead = boxHead with { ScoreThreshold = scoreThreshold ?? boxHead.ScoreThreshold };
         return kind switch
         {
             DetectorKind.FasterRcnn => FasterRcnn.FromOptions(new FasterRcnnOptions
@@ -22,24 +27,28 @@ public static class DetectorFactory
                 NumClasses = numClasses,
                 Backbone = WithLayout(backbone, new BackboneOptions()),
                 Transform = transform,
+                BoxHead = boxHead,
             }, timer),
             DetectorKind.MaskRcnn => MaskRcnn.FromOptions(new MaskRcnnOptions
             {
                 NumClasses = numClasses,
                 Backbone = WithLayout(backbone, new BackboneOptions()),
                 Transform = transform,
+                BoxHead = boxHead,
             }, timer),
             DetectorKind.RetinaNet => RetinaNet.FromOptions(new RetinaNetOptions
             {
                 NumClasses = numClasses,
                 Backbone = WithLayout(backbone, RetinaNetOptions.BackboneLayout),
                 Transform = transform,
+                ScoreThreshold = boxHead.ScoreThreshold,
             }, timer),
             DetectorKind.KeypointRcnn => KeypointRcnn.FromOptions(new KeypointRcnnOptions
             {
                 NumClasses = numClasses,
                 Backbone = WithLayout(backbone, new BackboneOptions()),
                 Transform = transform,
+                BoxHead = boxHead,
             }, timer),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown detector"),
         };

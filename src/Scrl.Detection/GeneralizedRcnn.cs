@@ -50,7 +50,7 @@ public abstract class GeneralizedRcnn : Detector
         var features = _backbone.call(batch.Tensors);
         var (proposals, _) = _rpn.Forward(batch, features.Values.ToList(), null, null);
         var detections = _roiHeads.Detect(features, proposals, batch.ImageSizes);
-        return GeneralizedRcnnTransform.ToOriginalSizes(detections, batch.ImageSizes, images);
+        return GeneralizedRcnnTransform.ToOriginalSizes(detections, batch.ImageSizes, images, _transform.Timer);
     }
 
     protected override DetectorLosses ComputeLosses(IReadOnlyList<Tensor> images, IReadOnlyList<DetectionTarget> targets, Generator? generator)

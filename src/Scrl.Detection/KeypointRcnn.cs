@@ -37,7 +37,7 @@ public sealed class KeypointRcnn : GeneralizedRcnn
         var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], box.PoolSize, box.SamplingRatio, timer);
         var head = new TwoMlpHead(backbone.OutChannels * box.PoolSize * box.PoolSize, box.RepresentationSize);
         var predictor = new FastRcnnPredictor(box.RepresentationSize, options.NumClasses);
-        var keypoints = KeypointBranch.FromOptions(backbone.OutChannels, options.KeypointHead);
+        var keypoints = KeypointBranch.FromOptions(backbone.OutChannels, options.KeypointHead, timer);
         var roiHeads = new RoiHeads.RoiHeads(pool, head, predictor, box, timer, branches: [keypoints]);
         return new KeypointRcnn(backbone, rpn, roiHeads, new GeneralizedRcnnTransform(options.Transform));
     }

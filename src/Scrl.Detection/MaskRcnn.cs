@@ -26,7 +26,7 @@ public sealed class MaskRcnn : GeneralizedRcnn
 
     /// <summary>Builds every part with its defaults from <paramref name="options"/> (torchvision's maskrcnn_resnet50_fpn).</summary>
     /// <param name="options">Settings per sub-module.</param>
-    /// <param name="timer">Benchmarks only: records NMS and the box branch's RoIAlign under <see cref="DetectionPhases"/>; null measures nothing.</param>
+    /// <param name="timer">Benchmarks only: records NMS, every RoIAlign and mask pasting under <see cref="DetectionPhases"/>; null measures nothing.</param>
     public static MaskRcnn FromOptions(MaskRcnnOptions options, PhaseTimer? timer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -38,8 +38,8 @@ public sealed class MaskRcnn : GeneralizedRcnn
         var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], box.PoolSize, box.SamplingRatio, timer);
         var head = new TwoMlpHead(backbone.OutChannels * box.PoolSize * box.PoolSize, box.RepresentationSize);
         var predictor = new FastRcnnPredictor(box.RepresentationSize, options.NumClasses);
-        var mask = MaskRcnnBranch.FromOptions(options.MaskHead, backbone.OutChannels, options.NumClasses);
+        var mask = MaskRcnnBranch.FromOptions(options.MaskHead, backbone.OutChannels, options.NumClasses, timer);
         var roiHeads = new RoiHeads.RoiHeads(pool, head, predictor, box, timer, branches: [mask]);
-        return new MaskRcnn(backbone, rpn, roiHeads, new GeneralizedRcnnTransform(options.Transform));
+        return new MaskRcnn(backbone, rpn, roiHeads, new GeneralizedRcnnTransform(options.Transform, timer));
     }
 }

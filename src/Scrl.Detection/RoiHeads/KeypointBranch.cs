@@ -1,3 +1,4 @@
+using Scrl.Core.Training;
 using Scrl.Detection.Poolers;
 using static TorchSharp.torch;
 
@@ -34,10 +35,10 @@ public sealed class KeypointBranch : RoiBranch
 
     /// <summary>The branch keypointrcnn_resnet50_fpn builds: MultiScaleRoIAlign(['0'..'3'], 14, 2), the conv tower, the predictor.</summary>
     /// <param name="inChannels">C, the FPN width.</param>
-    public static KeypointBranch FromOptions(long inChannels, KeypointHeadOptions options)
+    public static KeypointBranch FromOptions(long inChannels, KeypointHeadOptions options, PhaseTimer? timer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], options.PoolSize, options.SamplingRatio);
+        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], options.PoolSize, options.SamplingRatio, timer);
         var head = new KeypointRcnnHeads(inChannels, options.Layers);
         return new KeypointBranch(pool, head, new KeypointRcnnPredictor(head.OutChannels, options.NumKeypoints));
     }

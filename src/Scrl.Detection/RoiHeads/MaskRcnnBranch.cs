@@ -1,3 +1,4 @@
+using Scrl.Core.Training;
 using Scrl.Detection.Poolers;
 using static TorchSharp.torch;
 
@@ -29,10 +30,10 @@ public sealed class MaskRcnnBranch : RoiBranch
     }
 
     /// <summary>The R50-FPN branch of <paramref name="options"/> on FPN levels "0".."3" of <paramref name="fpnChannels"/> channels.</summary>
-    public static MaskRcnnBranch FromOptions(MaskHeadOptions options, long fpnChannels, int numClasses)
+    public static MaskRcnnBranch FromOptions(MaskHeadOptions options, long fpnChannels, int numClasses, PhaseTimer? timer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], options.PoolSize, options.SamplingRatio);
+        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], options.PoolSize, options.SamplingRatio, timer);
         var head = new MaskRcnnHeads(fpnChannels, options.Layers, options.Dilation);
         return new MaskRcnnBranch(pool, head, new MaskRcnnPredictor(head.OutChannels, options.DimReduced, numClasses));
     }

@@ -1,3 +1,4 @@
+using Scrl.Core.Training;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -13,14 +14,18 @@ namespace Scrl.Detection.Transform;
 /// </remarks>
 public sealed class GeneralizedRcnnTransform
 {
-    public GeneralizedRcnnTransform(TransformOptions options)
+    /// <param name="timer">Benchmarks only: charges mask pasting to <see cref="DetectionPhases.MaskPaste"/>.</param>
+    public GeneralizedRcnnTransform(TransformOptions options, PhaseTimer? timer = null)
     {
+        Timer = timer;
         ArgumentNullException.ThrowIfNull(options);
         if (options.MinSize.Count == 0) throw new ArgumentException("MinSize needs at least one size.", nameof(options));
         Options = options;
     }
 
     public TransformOptions Options { get; }
+
+    public PhaseTimer? Timer { get; }
 
     /// <param name="images">Each [3, H_i, W_i] float in [0, 1].</param>
     /// <param name="targets">Optional ground truth, boxes in each image's pixels; returned resized.</param>
@@ -64,7 +69,7 @@ public sealed class GeneralizedRcnnTransform
     /// <param name="resizedSizes">(height, width) of each resized image.</param>
     /// <param name="originals">The images as given, [3, H_i, W_i].</param>
     public static IReadOnlyList<Detections> ToOriginalSizes(IReadOnlyList<Detections> detections, IReadOnlyList<(long Height, long Width)> resizedSizes,
-                                                            IReadOnlyList<Tensor> originals)
+                                                            IReadOnlyList<Tensor> originals, PhaseTimer? timer = null)
     {
         var result = new List<Detections>(detections.Count);
         for (int i = 0; i < detections.Count; i++)
@@ -73,7 +78,10 @@ public sealed class GeneralizedRcnnTransform
             (long, long) original = (originals[i].shape[1], originals[i].shape[2]);
             var boxes = ResizeBoxes(d.Boxes, resizedSizes[i], original);
             var keypoints = d.Keypoints is null ? null : ResizeKeypoints(d.Keypoints, resizedSizes[i], original);
-            var masks = d.Masks is null ? null : MaskPaster.Paste(d.Masks, boxes, original);
+            Tensor? masks = null;
+            if (d.Masks is not null)
+                using (timer?.Measure(DetectionPhases.MaskPaste))
+                    masks = MaskPaster.Paste(d.Masks, boxes, original);
             result.Add(new Detections(boxes.MoveToOuterDisposeScope(), d.Scores.MoveToOuterDisposeScope(), d.Labels.MoveToOuterDisposeScope(),
                 masks?.MoveToOuterDisposeScope(), keypoints?.MoveToOuterDisposeScope(), d.KeypointScores?.MoveToOuterDisposeScope()));
         }
