@@ -125,7 +125,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         console.MarkupLineInterpolated(
             $"{detections.Count} detections predicted and scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s -> {resultsPath}");
         var dataset = val.Read();
-        WriteOverlays(dataset, detections, Math.Min(settings.Overlays, dataset.Records.Count), settings.Output);
+        WriteOverlays(val.Format, dataset, detections, Math.Min(settings.Overlays, dataset.Records.Count), settings.Output);
         return 0;
     }
 
@@ -138,14 +138,14 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             $"{detections.Count} detections on {groundTruth.ImageIds.Count} images scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
     }
 
-    private void WriteOverlays(ImageDataset dataset, IReadOnlyList<CocoDetection> detections, int count, string output)
+    private void WriteOverlays(DatasetFormat format, ImageDataset dataset, IReadOnlyList<CocoDetection> detections, int count, string output)
     {
         var names = dataset.Categories.ToDictionary(c => c.Id, c => c.Name);
         var byImage = detections.Where(d => d.Score >= DrawnScore && d.Bbox is { Count: 4 }).ToLookup(d => d.ImageId);
-        foreach (var record in dataset.Records.Take(count))
+        foreach (var (record, position) in dataset.Records.Take(count).Select((r, i) => (r, i)))
         {
             var truth = record.Instances.Select(i => new OverlayBox(i.Box.X1, i.Box.Y1, i.Box.X2, i.Box.Y2, names[i.CategoryId], Keypoints: i.Keypoints)).ToList();
-            var predicted = byImage[ResultImageIds.Of(record.ImageId)]
+            var predicted = byImage[ResultImageIds.Of(format, record, position)]
                 .Select(d => new OverlayBox(d.Bbox![0], d.Bbox[1], d.Bbox[0] + d.Bbox[2], d.Bbox[1] + d.Bbox[3], $"{names[d.CategoryId]} {d.Score:F2}",
                                             d.Segmentation is { } rle ? CocoMasks.Rasterize(CocoSegmentation.FromRle(rle), rle.Height, rle.Width) : null, d.Keypoints))
                 .ToList();

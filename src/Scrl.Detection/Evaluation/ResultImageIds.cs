@@ -1,4 +1,5 @@
 using System.Globalization;
+using Scrl.Core.Data.Datasets;
 
 namespace Scrl.Detection.Evaluation;
 
@@ -23,6 +24,17 @@ public static class ResultImageIds
         if (!wellFormed)
             throw new InvalidDataException($"image id '{imageId}' has no numeric form for COCO results: expected up to {MaxDigits} digits, optionally grouped with '_' (as VOC's 2008_000008)");
         return long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The results id of the record at <paramref name="position"/> of a split: <see cref="Of(string)"/> of its id, except
+    /// for Cityscapes, whose frame ids (<c>aachen_000000_000019</c>) have no numeric form: its frames are numbered by
+    /// position in the split (sorted by city and frame), from 1.
+    /// </summary>
+    public static long Of(DatasetFormat format, DatasetRecord record, int position)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return format == DatasetFormat.Cityscapes ? position + 1L : Of(record.ImageId);
     }
 
     /// <summary>Record id by results id, for mapping detections back to their images.</summary>

@@ -26,7 +26,7 @@ public static class TaskEvaluation
         DetectionPredictor.Predict(model, data, batchSize, (i, detections) =>
         {
             var record = data.Records[i];
-            results.AddRange(CocoResults.Of(detections, ResultImageIds.Of(record.ImageId), label => data.CategoryOf(label)));
+            results.AddRange(CocoResults.Of(detections, ResultImageIds.Of(val.Format, record, i), label => data.CategoryOf(label)));
             cityscapes?.Add(CityscapesGroundTruth.Read(CityscapesDatasetReader.InstanceIdsFile(val.Root, val.Split, record)),
                             CityscapesDetectionPredictions.FromDetections(detections, label => data.CategoryOf(label)));
         }, cancellationToken);
