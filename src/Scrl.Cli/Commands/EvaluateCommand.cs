@@ -110,7 +110,9 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         };
         if (format == DatasetFormat.Voc && task != FinetuneTask.VocDet)
             throw new ArgumentException($"--format voc has no COCO annotation file to score {settings.Task} against; use --task voc-det");
-        var val = new DetectionSplit(format, settings.Val, settings.Split ?? FinetuneTasks.ValSplitOf(task));
+        // The split follows the layout: voc-det may score a COCO layout, whose split is val.
+        string split = settings.Split ?? (format == FinetuneTasks.FormatOf(task) ? FinetuneTasks.ValSplitOf(task) : CocoLayout.Val);
+        var val = new DetectionSplit(format, settings.Val, split);
         using var model = DetectorCheckpoint.Load(settings.Model, new TransformOptions { MinSize = [settings.MinSize], MaxSize = settings.MaxSize },
                                                   device: Devices.Parse(settings.Device));
         FinetuneTasks.DetectorFor(task, model.Kind);

@@ -40,11 +40,11 @@ public sealed class EvaluateCommandTests(GeneratedCoco coco) : IClassFixture<Gen
     }
 
     [Fact]
-    public async Task Evaluate_VocTask_PrintsVocMetricsPerClass()
+    public async Task Evaluate_VocTaskOnACocoLayout_PrintsVocMetricsPerClass()
     {
         string checkpoint = TrainOneStep(coco.ReadTrain());
 
-        var (code, text) = await CliRunner.RunAsync("evaluate", "--model", checkpoint, "--val", coco.Root, "--task", "voc-det", "--min-size", $"{Size}", "--max-size", $"{Size}", "-o", coco.NewFolder(), "--overlays", "0");
+        var (code, text) = await CliRunner.RunAsync("evaluate", "--model", checkpoint, "--val", coco.Root, "--format", "coco", "--task", "voc-det", "--min-size", $"{Size}", "--max-size", $"{Size}", "-o", coco.NewFolder(), "--overlays", "0");
 
         Assert.Equal(0, code);
         Assert.Matches(@"VOC  AP \d+\.\d\d  AP50 \d+\.\d\d  AP75 \d+\.\d\d", text);
