@@ -94,6 +94,50 @@ public sealed class FinetuneCommandTests(GeneratedCoco coco) : IClassFixture<Gen
         Assert.Contains("Average Precision", printed);
     }
 
+    [Fact]
+    public async Task Finetune_CocoInstances_TrainsMaskRcnnByDefault_AndScoresBoxesAndMasks()
+    {
+        string output = coco.NewFolder();
+
+        var (code, trained) = await CliRunner.RunAsync(["finetune", "--task", "coco-instances", "--train", coco.Root, "--val", coco.Root, "-o", output, .. TinySchedule(steps: 1)]);
+
+        Assert.True(code == 0, trained);
+        Assert.Contains("mask-rcnn on coco-instances", trained);
+        Assert.Contains("IoU metric: segm", trained);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        var scores = summary.RootElement.GetProperty("scores");
+        Assert.Equal(scores.GetProperty("metrics").GetProperty("segm/AP").GetDouble(), scores.GetProperty("ap").GetDouble());   // the headline is mask AP
+        Assert.True(scores.GetProperty("metrics").TryGetProperty("bbox/AP50", out _));
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "evaluation", "detections.json")));
+        Assert.All(results.RootElement.EnumerateArray(), d => Assert.True(d.GetProperty("segmentation").GetProperty("counts").GetString()!.Length > 0));
+    }
+
+    [Fact]
+    public async Task Finetune_InstanceTaskWithABoxDetector_IsRefusedNamingTheDetectorItTakes()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => CliRunner.RunAsync(
+            "finetune", "--task", "coco-instances", "--detector", "faster-rcnn", "--train", coco.Root, "-o", coco.NewFolder()));
+
+        Assert.Equal("coco-instances fine-tunes mask-rcnn, not faster-rcnn", e.Message);
+    }
+
+    [Fact]
+    public async Task Finetune_KeypointTaskOnADatasetWithoutKeypoints_IsRefusedBeforeAnyStep()
+    {
+        // A person_keypoints file whose annotations carry no keypoints: the shapes' instances under that name.
+        string root = coco.NewFolder();
+        Directory.CreateDirectory(Path.Combine(root, "annotations"));
+        File.Copy(CocoLayout.AnnotationFile(coco.Root, CocoLayout.Train), CocoLayout.KeypointsFile(root, CocoLayout.Train));
+        Directory.CreateSymbolicLink(CocoLayout.ImageFolder(root, CocoLayout.Train), CocoLayout.ImageFolder(coco.Root, CocoLayout.Train));
+        string output = Path.Combine(coco.NewFolder(), "ft");
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => CliRunner.RunAsync(["finetune", "--task", "coco-keypoints", "--train", root, "-o", output, .. TinySchedule(steps: 1)]));
+
+        Assert.StartsWith("This detector trains on keypoints, but ", e.Message);
+        Assert.Contains("person_keypoints_<split>2017.json", e.Message);
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>A few steps at 64 px, so a test trains in seconds.</summary>
     internal static string[] TinySchedule(int steps) =>
     [
