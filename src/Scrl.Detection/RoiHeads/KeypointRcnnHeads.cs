@@ -47,8 +47,13 @@ public sealed class KeypointRcnnHeads : nn.Module<Tensor, Tensor>
     /// <returns>[R, C_last, S, S].</returns>
     public override Tensor forward(Tensor x)
     {
+        var input = x;
         foreach (var conv in _convs)
-            x = nn.functional.relu(conv.call(x));
+        {
+            var next = conv.call(x).relu_();                 // in place, as torchvision's ReLU(inplace=True)
+            if (!ReferenceEquals(x, input)) x.Dispose();     // eight [R, 512, 14, 14] activations need not wait for the scope
+            x = next;
+        }
         return x;
     }
 }

@@ -49,7 +49,13 @@ public sealed class MaskRcnnHeads : nn.Module<Tensor, Tensor>
     /// <returns>[R, D_last, S, S].</returns>
     public override Tensor forward(Tensor x)
     {
-        foreach (var block in _blocks) x = block.call(x);
+        var input = x;
+        foreach (var block in _blocks)
+        {
+            var next = block.call(x);
+            if (!ReferenceEquals(x, input)) x.Dispose();     // autograd keeps what backward needs; the handle would only hold memory
+            x = next;
+        }
         return x;
     }
 }
