@@ -1,4 +1,7 @@
+using Scrl.Core.Training;
 using Scrl.Detection.Backbones;
+using Scrl.Detection.Poolers;
+using Scrl.Detection.RoiHeads;
 using Scrl.Detection.Rpn;
 using Scrl.Detection.Transform;
 using static TorchSharp.torch;
@@ -34,6 +37,23 @@ public abstract class GeneralizedRcnn : Detector
     }
 
     public override BackboneWithFpn Backbone => _backbone;
+
+    /// <summary>The parts every R-CNN shares, as torchvision's *_resnet50_fpn builders make them: the ResNet-FPN backbone,
+    /// the RPN on the FPN's default anchors, and the box RoI heads carrying <paramref name="branch"/>, if any.</summary>
+    /// <param name="branch">Builds the mask or keypoint branch from the FPN's channel count.</param>
+    /// <param name="timer">Benchmarks only: records NMS and every RoIAlign under <see cref="DetectionPhases"/>.</param>
+    protected static (BackboneWithFpn Backbone, RegionProposalNetwork Rpn, RoiHeads.RoiHeads RoiHeads) BuildParts(
+        BackboneOptions backboneOptions, RpnOptions rpnOptions, BoxHeadOptions box, int numClasses, PhaseTimer? timer, Func<long, RoiBranch>? branch = null)
+    {
+        var backbone = BackboneWithFpn.FromOptions(backboneOptions);
+        var anchors = AnchorGenerator.FpnDefault();
+        var rpn = new RegionProposalNetwork(anchors, new RpnHead(backbone.OutChannels, anchors.AnchorsPerLocation), rpnOptions, timer);
+        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], box.PoolSize, box.SamplingRatio, timer);
+        var head = new TwoMlpHead(backbone.OutChannels * box.PoolSize * box.PoolSize, box.RepresentationSize);
+        var predictor = new FastRcnnPredictor(box.RepresentationSize, numClasses);
+        var roiHeads = new RoiHeads.RoiHeads(pool, head, predictor, box, timer, branch is null ? null : [branch(backbone.OutChannels)]);
+        return (backbone, rpn, roiHeads);
+    }
 
     /// <summary>The RPN proposals (resized-image px) and the transformed batch, for parity checks and inspection.</summary>
     public (IReadOnlyList<Tensor> Proposals, ImageList Batch) Propose(IReadOnlyList<Tensor> images)

@@ -1,6 +1,5 @@
 using Scrl.Core.Training;
 using Scrl.Detection.Backbones;
-using Scrl.Detection.Poolers;
 using Scrl.Detection.RoiHeads;
 using Scrl.Detection.Rpn;
 using Scrl.Detection.Transform;
@@ -30,15 +29,8 @@ public sealed class KeypointRcnn : GeneralizedRcnn
     public static KeypointRcnn FromOptions(KeypointRcnnOptions options, PhaseTimer? timer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var backbone = BackboneWithFpn.FromOptions(options.Backbone);
-        var anchors = AnchorGenerator.FpnDefault();
-        var rpn = new RegionProposalNetwork(anchors, new RpnHead(backbone.OutChannels, anchors.AnchorsPerLocation), options.Rpn, timer);
-        var box = options.BoxHead;
-        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], box.PoolSize, box.SamplingRatio, timer);
-        var head = new TwoMlpHead(backbone.OutChannels * box.PoolSize * box.PoolSize, box.RepresentationSize);
-        var predictor = new FastRcnnPredictor(box.RepresentationSize, options.NumClasses);
-        var keypoints = KeypointBranch.FromOptions(backbone.OutChannels, options.KeypointHead, timer);
-        var roiHeads = new RoiHeads.RoiHeads(pool, head, predictor, box, timer, branches: [keypoints]);
-        return new KeypointRcnn(backbone, rpn, roiHeads, new GeneralizedRcnnTransform(options.Transform));
+        var (backbone, rpn, roiHeads) = BuildParts(options.Backbone, options.Rpn, options.BoxHead, options.NumClasses, timer,
+            channels => KeypointBranch.FromOptions(channels, options.KeypointHead, timer));
+        return new KeypointRcnn(backbone, rpn, roiHeads, new GeneralizedRcnnTransform(options.Transform, timer));
     }
 }

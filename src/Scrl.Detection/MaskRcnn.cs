@@ -1,6 +1,5 @@
 using Scrl.Core.Training;
 using Scrl.Detection.Backbones;
-using Scrl.Detection.Poolers;
 using Scrl.Detection.RoiHeads;
 using Scrl.Detection.Rpn;
 using Scrl.Detection.Transform;
@@ -30,16 +29,8 @@ public sealed class MaskRcnn : GeneralizedRcnn
     public static MaskRcnn FromOptions(MaskRcnnOptions options, PhaseTimer? timer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var backbone = BackboneWithFpn.FromOptions(options.Backbone);
-        var anchors = AnchorGenerator.FpnDefault();
-        var rpnHead = new RpnHead(backbone.OutChannels, anchors.AnchorsPerLocation);
-        var rpn = new RegionProposalNetwork(anchors, rpnHead, options.Rpn, timer);
-        var box = options.BoxHead;
-        var pool = new MultiScaleRoiAlign(["0", "1", "2", "3"], box.PoolSize, box.SamplingRatio, timer);
-        var head = new TwoMlpHead(backbone.OutChannels * box.PoolSize * box.PoolSize, box.RepresentationSize);
-        var predictor = new FastRcnnPredictor(box.RepresentationSize, options.NumClasses);
-        var mask = MaskRcnnBranch.FromOptions(options.MaskHead, backbone.OutChannels, options.NumClasses, timer);
-        var roiHeads = new RoiHeads.RoiHeads(pool, head, predictor, box, timer, branches: [mask]);
+        var (backbone, rpn, roiHeads) = BuildParts(options.Backbone, options.Rpn, options.BoxHead, options.NumClasses, timer,
+            channels => MaskRcnnBranch.FromOptions(options.MaskHead, channels, options.NumClasses, timer));
         return new MaskRcnn(backbone, rpn, roiHeads, new GeneralizedRcnnTransform(options.Transform, timer));
     }
 }
