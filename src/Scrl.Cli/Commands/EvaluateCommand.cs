@@ -118,7 +118,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         FinetuneTasks.DetectorFor(task, model.Kind);
         console.MarkupLineInterpolated($"[bold]{DetectorKinds.NameOf(model.Kind)}[/] from {settings.Model}");
         var clock = Stopwatch.StartNew();
-        var (scores, detections) = TaskEvaluation.Run(task, val, model, settings.Batch, cancellationToken);
+        var dataset = val.Read();
+        var (scores, detections) = TaskEvaluation.Run(task, val, dataset, model, settings.Batch, cancellationToken);
 
         Directory.CreateDirectory(settings.Output);
         string resultsPath = Path.Combine(settings.Output, "detections.json");
@@ -126,7 +127,6 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         console.WriteLine(scores.Summary);
         console.MarkupLineInterpolated(
             $"{detections.Count} detections predicted and scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s -> {resultsPath}");
-        var dataset = val.Read();
         WriteOverlays(val.Format, dataset, detections, Math.Min(settings.Overlays, dataset.Records.Count), settings.Output);
         return 0;
     }

@@ -103,7 +103,7 @@ public sealed class FinetuneJob : IDisposable
         if (!File.Exists(checkpoint)) throw new FileNotFoundException("Train before evaluating: the final checkpoint does not exist.", checkpoint);
         var transform = new TransformOptions { MinSize = [_spec.Training.TestMinSize], MaxSize = _spec.Training.MaxSize };
         using var model = DetectorCheckpoint.Load(checkpoint, transform, _spec.Detector, _device);
-        var (scores, detections) = TaskEvaluation.Run(_spec.Task, val, model, batchSize, cancellationToken);
+        var (scores, detections) = TaskEvaluation.Run(_spec.Task, val, val.Read(), model, batchSize, cancellationToken);
         Directory.CreateDirectory(Layout.Evaluation);
         CocoResultsJson.Save(Path.Combine(Layout.Evaluation, "detections.json"), detections);
         AtomicFile.WriteAllBytes(Path.Combine(Layout.Evaluation, "summary.txt"), System.Text.Encoding.UTF8.GetBytes(scores.Summary));

@@ -14,12 +14,13 @@ namespace Scrl.Detection.Training;
 public static class TaskEvaluation
 {
     /// <returns>The scores, and every detection in COCO results form (RLE masks and keypoints included), for files and overlays.</returns>
-    public static (DetectionScores Scores, IReadOnlyList<CocoDetection> Detections) Run(FinetuneTask task, DetectionSplit val, Detector model, int batchSize,
-                                                                                        CancellationToken cancellationToken = default)
+    /// <param name="dataset">The records of <paramref name="val"/>, as <see cref="DetectionSplit.Read"/> gives them.</param>
+    public static (DetectionScores Scores, IReadOnlyList<CocoDetection> Detections) Run(FinetuneTask task, DetectionSplit val, ImageDataset dataset, Detector model,
+                                                                                        int batchSize, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(val);
+        ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(model);
-        var dataset = val.Read();
         var data = new DetectionDataset(dataset, training: false);
         var results = new List<CocoDetection>();
         var cityscapes = task == FinetuneTask.CityscapesInstances ? new CityscapesInstanceEvaluator() : null;

@@ -27,7 +27,7 @@ public sealed class CityscapesTaskEvaluationTests : IDisposable
         var options = TinyMaskRcnn.Options(dataset.Categories.Count + 1);
         using var model = MaskRcnn.FromOptions(options with { BoxHead = options.BoxHead with { ScoreThreshold = 0 } });   // random weights: keep every detection
 
-        var (scores, detections) = TaskEvaluation.Run(FinetuneTask.CityscapesInstances, split, model, batchSize: 2);
+        var (scores, detections) = TaskEvaluation.Run(FinetuneTask.CityscapesInstances, split, dataset, model, batchSize: 2);
 
         Assert.Equal(["cityscapes/AP", "cityscapes/AP50", "cityscapes/AP75"], scores.Metrics.Keys.Order());
         Assert.All(scores.Metrics.Values, v => Assert.InRange(v, 0, 100));

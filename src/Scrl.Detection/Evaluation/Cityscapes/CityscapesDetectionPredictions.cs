@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace Scrl.Detection.Evaluation.Cityscapes;
@@ -26,7 +27,8 @@ public static class CityscapesDetectionPredictions
         long[] labels;
         using (NewDisposeScope())
         {
-            inside = masks.ge(maskThreshold).cpu().data<bool>().ToArray();   // [D*H*W]
+            // One bulk copy of the bool tensor's bytes (0 or 1): an element-wise data<bool>().ToArray() of [D, H, W] costs more than the evaluation.
+            inside = MemoryMarshal.Cast<byte, bool>(masks.ge(maskThreshold).cpu().contiguous().bytes).ToArray();   // [D*H*W]
             scores = detections.Scores.cpu().data<float>().ToArray();
             labels = detections.Labels.cpu().to(ScalarType.Int64).data<long>().ToArray();
         }
