@@ -30,6 +30,7 @@ public static class DetectorCheckpoint
             DetectorKind.RetinaNet => RetinaNet.FromOptions(RetinaNetCheckpoint.InferOptions(weights, transform)),
             DetectorKind.MaskRcnn => MaskRcnn.FromOptions(MaskRcnnCheckpoint.InferOptions(weights, transform)),
             DetectorKind.KeypointRcnn => KeypointRcnn.FromOptions(KeypointRcnnCheckpoint.InferOptions(weights, transform)),
+            DetectorKind.SparseRcnn => SparseRcnn.FromOptions(SparseRcnnCheckpoint.InferOptions(weights, transform)),
             _ => throw new ArgumentOutOfRangeException(nameof(expected), kind, "unknown detector"),
         };
         try

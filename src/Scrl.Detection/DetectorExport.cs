@@ -11,6 +11,10 @@ namespace Scrl.Detection;
 /// Writes a fine-tuned detector for PyTorch: <c>detector.pth</c>, its whole state dict under torchvision's keys
 /// (trainer state left out), and its ResNet body as a torchvision <c>backbone.pth</c>.
 /// </summary>
+/// <remarks>
+/// torchvision has no Sparse R-CNN: its snippet loads the ResNet-FPN strictly into torchvision's; the head's keys
+/// (init_proposal_*, head.head_series.*) are the authors' SparseR-CNN names.
+/// </remarks>
 public static class DetectorExport
 {
     /// <summary>What was written, and the torchvision code that loads <see cref="DetectorPath"/> strictly.</summary>
@@ -54,6 +58,7 @@ public static class DetectorExport
         {
             DetectorKind.RetinaNet => RetinaNetCheckpoint.InferOptions(weights, transform).NumClasses,
             DetectorKind.MaskRcnn => MaskRcnnCheckpoint.InferOptions(weights, transform).NumClasses,
+            DetectorKind.SparseRcnn => SparseRcnnCheckpoint.InferOptions(weights, transform).NumClasses,
             _ => FasterRcnnCheckpoint.InferOptions(weights, transform).NumClasses,
         };
         int? numKeypoints = kind == DetectorKind.KeypointRcnn ? KeypointRcnnCheckpoint.InferOptions(weights, transform).KeypointHead.NumKeypoints : null;
@@ -65,6 +70,11 @@ public static class DetectorExport
     private static string Snippet(DetectorKind kind, int numClasses, int? numKeypoints, int depth, bool frozen, string path)
     {
         string norm = frozen ? "torchvision.ops.misc.FrozenBatchNorm2d" : "torch.nn.BatchNorm2d";
+        if (kind == DetectorKind.SparseRcnn)
+            return "import torch; from torchvision.models.detection.backbone_utils import resnet_fpn_backbone; " +
+                   $"backbone = resnet_fpn_backbone(backbone_name=\"resnet{depth}\", weights=None, norm_layer={norm}, trainable_layers=5); " +
+                   $"state = torch.load(\"{path}\"); " +
+                   "backbone.load_state_dict({k[len(\"backbone.\"):]: v for k, v in state.items() if k.startswith(\"backbone.\")})";
         string model = kind == DetectorKind.RetinaNet
             ? "from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor; from torchvision.ops.feature_pyramid_network import LastLevelP6P7; " +
               $"model = torchvision.models.detection.RetinaNet(_resnet_fpn_extractor(torchvision.models.resnet{depth}(norm_layer={norm}), 5, " +

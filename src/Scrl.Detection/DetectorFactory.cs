@@ -13,9 +13,10 @@ public static class DetectorFactory
     /// <param name="backbone">Depth, norm and trainable stages; the FPN's inputs and extra levels are the family's.</param>
     /// <param name="transform">Input sizes.</param>
     /// <param name="timer">Benchmarks only: records NMS, RoIAlign and mask pasting under <see cref="DetectionPhases"/>.</param>
-    /// <param name="scoreThreshold">Detections scoring below it are dropped; null keeps torchvision's 0.05.</param>
+    /// <param name="scoreThreshold">Detections scoring below it are dropped; null keeps torchvision's 0.05 (Sparse R-CNN: 0, as its authors).</param>
+    /// <param name="proposals">Sparse R-CNN's learnable proposals; null keeps 100. The other families have none.</param>
     public static Detector Create(DetectorKind kind, int numClasses, BackboneOptions backbone, TransformOptions transform, PhaseTimer? timer = null,
-                                  double? scoreThreshold = null)
+                                  double? scoreThreshold = null, int? proposals = null)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         var boxHead = new BoxHeadOptions();
@@ -49,6 +50,14 @@ public static class DetectorFactory
                 Backbone = WithLayout(backbone, new BackboneOptions()),
                 Transform = transform,
                 BoxHead = boxHead,
+            }, timer),
+            DetectorKind.SparseRcnn => SparseRcnn.FromOptions(new SparseRcnnOptions
+            {
+                NumClasses = numClasses,
+                Backbone = WithLayout(backbone, new BackboneOptions()),
+                Transform = transform,
+                Proposals = proposals ?? new SparseRcnnOptions().Proposals,
+                ScoreThreshold = scoreThreshold ?? 0,
             }, timer),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown detector"),
         };

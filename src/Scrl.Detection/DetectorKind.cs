@@ -14,6 +14,9 @@ public enum DetectorKind
 
     /// <summary>Keypoint R-CNN R50-FPN (appendix A.5), torchvision's keypointrcnn_resnet50_fpn.</summary>
     KeypointRcnn,
+
+    /// <summary>Sparse R-CNN R50-FPN (appendix E): learned proposals, set prediction, no NMS (the authors' SparseR-CNN).</summary>
+    SparseRcnn,
 }
 
 /// <summary>Names of <see cref="DetectorKind"/> as the CLI, specs and checkpoint metadata write them.</summary>
@@ -25,6 +28,7 @@ public static class DetectorKinds
         [DetectorKind.RetinaNet] = "retinanet",
         [DetectorKind.MaskRcnn] = "mask-rcnn",
         [DetectorKind.KeypointRcnn] = "keypoint-rcnn",
+        [DetectorKind.SparseRcnn] = "sparse-rcnn",
     }, "detector");
 
     public static IReadOnlyCollection<string> All => Names.All;

@@ -24,6 +24,41 @@ public static class TorchvisionBoxOps
         return (inter / union).MoveToOuterDisposeScope();
     }
 
+    /// <summary>generalized_box_iou: IoU minus the share of the enclosing box that the union leaves empty (DETR, Sparse R-CNN).</summary>
+    /// <param name="boxes1">[N, 4].</param>
+    /// <param name="boxes2">[M, 4].</param>
+    /// <returns>[N, M] in [-1, 1].</returns>
+    public static Tensor GeneralizedBoxIou(Tensor boxes1, Tensor boxes2)
+    {
+        using var scope = NewDisposeScope();
+        return Giou(boxes1.unsqueeze(1), boxes2.unsqueeze(0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The diagonal of <see cref="GeneralizedBoxIou"/> without the rest: the GIoU of each pair (boxes1[i], boxes2[i]).</summary>
+    /// <param name="boxes1">[N, 4].</param>
+    /// <param name="boxes2">[N, 4].</param>
+    /// <returns>[N].</returns>
+    public static Tensor PairedGeneralizedBoxIou(Tensor boxes1, Tensor boxes2)
+    {
+        using var scope = NewDisposeScope();
+        return Giou(boxes1, boxes2).MoveToOuterDisposeScope();
+    }
+
+    // Broadcasts over the leading dimensions, op for op as generalized_box_iou computes each element.
+    private static Tensor Giou(Tensor a, Tensor b)
+    {
+        Tensor X1(Tensor t) => t.select(-1, 0);
+        Tensor Y1(Tensor t) => t.select(-1, 1);
+        Tensor X2(Tensor t) => t.select(-1, 2);
+        Tensor Y2(Tensor t) => t.select(-1, 3);
+        var area1 = (X2(a) - X1(a)) * (Y2(a) - Y1(a));
+        var area2 = (X2(b) - X1(b)) * (Y2(b) - Y1(b));
+        var inter = (minimum(X2(a), X2(b)) - maximum(X1(a), X1(b))).clamp_min(0) * (minimum(Y2(a), Y2(b)) - maximum(Y1(a), Y1(b))).clamp_min(0);
+        var union = area1 + area2 - inter;
+        var area = (maximum(X2(a), X2(b)) - minimum(X1(a), X1(b))).clamp_min(0) * (maximum(Y2(a), Y2(b)) - minimum(Y1(a), Y1(b))).clamp_min(0);
+        return inter / union - (area - union) / area;
+    }
+
     /// <summary>remove_small_boxes: indices of boxes whose width and height are both at least <paramref name="minSize"/>.</summary>
     /// <param name="boxes">[N, 4].</param>
     /// <returns>[K] int64.</returns>

@@ -22,7 +22,7 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         public string Task { get; init; } = "coco-det";
 
         [CommandOption("--detector <KIND>")]
-        [Description("faster-rcnn or retinanet for the detection tasks (default faster-rcnn); the others have one: mask-rcnn for instances, keypoint-rcnn for keypoints.")]
+        [Description("faster-rcnn, retinanet or sparse-rcnn for the detection tasks (default faster-rcnn); the others have one: mask-rcnn for instances, keypoint-rcnn for keypoints.")]
         public string? Detector { get; init; }
 
         [CommandOption("--backbone <PATH>")]
@@ -47,11 +47,11 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         public string? ValSplit { get; init; }
 
         [CommandOption("--schedule <NAME>")]
-        [Description("1x, 0.5x, voc or cityscapes (default: 1x for COCO, voc for VOC, cityscapes for Cityscapes), at the detector's base learning rate.")]
+        [Description("1x, 0.5x, 3x, voc or cityscapes (default: 1x for COCO, 3x for sparse-rcnn on COCO, voc for VOC, cityscapes for Cityscapes), at the detector's base learning rate and optimizer.")]
         public string? Schedule { get; init; }
 
         [CommandOption("--set <KEY=VALUE>")]
-        [Description("Override a training option, e.g. maxSteps=200, baseLearningRate=0.01, trainMinSizes=[[480,512]] (repeatable).")]
+        [Description("Override a training option, e.g. maxSteps=200, baseLearningRate=0.01, trainMinSizes=[[480,512]], proposals=300, randomCrop=true (repeatable).")]
         public string[] Overrides { get; init; } = [];
 
         [CommandOption("-d|--device <DEVICE>")]
@@ -99,7 +99,7 @@ public sealed class FinetuneCommand(IAnsiConsole console) : Command<FinetuneComm
         var task = FinetuneTasks.Parse(settings.Task);
         var detector = FinetuneTasks.DetectorFor(task, settings.Detector is null ? null : DetectorKinds.Parse(settings.Detector));
         if (settings.Train.Length == 0) throw new ArgumentException("--train is required: the training split's dataset root");
-        var training = ConfigLoader.Override(FinetuneOptions.ForSchedule(settings.Schedule ?? FinetuneTasks.DefaultScheduleOf(task), detector),
+        var training = ConfigLoader.Override(FinetuneOptions.ForSchedule(settings.Schedule ?? FinetuneTasks.DefaultScheduleOf(task, detector), detector),
                                              settings.Overrides, o => o.Validate(""));
         return new FinetuneSpec
         {

@@ -8,7 +8,8 @@ namespace Scrl.Detection.Poolers;
 
 /// <summary>RoIAlign from the FPN level each RoI's size maps to.</summary>
 /// <remarks>
-/// Mirrors torchvision ops/poolers.py MultiScaleRoIAlign (aligned=False, as torchvision's default). Scales are
+/// Mirrors torchvision ops/poolers.py MultiScaleRoIAlign (aligned=False, as torchvision's default), or detectron2's
+/// ROIPooler with ROIAlignV2 under <see cref="PoolerFlavor.Detectron2"/> (Sparse R-CNN). Scales are
 /// inferred on every call from the level sizes and the largest image size, never cached. A fixed sampling ratio
 /// pools every level in one <see cref="EmbeddingBagRoiAlign"/> call (cost grows with the RoI count, not their
 /// extent); an adaptive one loops over the levels with <see cref="WindowedRoiAlign"/>. Not a module: it has no weights.
@@ -21,14 +22,19 @@ public sealed class MultiScaleRoiAlign
     /// <param name="outputSize">S (7).</param>
     /// <param name="samplingRatio">Samples per bin side (2).</param>
     /// <param name="timer">Benchmarks only: charges every <see cref="Pool"/> call to <see cref="DetectionPhases.RoiAlign"/>.</param>
-    public MultiScaleRoiAlign(IReadOnlyList<string> featureNames, int outputSize = 7, int samplingRatio = 2, PhaseTimer? timer = null)
+    /// <param name="flavor">Whose pooler: sampling grid (aligned or not) and level rounding.</param>
+    public MultiScaleRoiAlign(IReadOnlyList<string> featureNames, int outputSize = 7, int samplingRatio = 2, PhaseTimer? timer = null,
+                              PoolerFlavor flavor = PoolerFlavor.Torchvision)
     {
         if (featureNames.Count == 0) throw new ArgumentException("need at least one feature level", nameof(featureNames));
         FeatureNames = featureNames;
         OutputSize = outputSize;
         SamplingRatio = samplingRatio;
+        Flavor = flavor;
         _timer = timer;
     }
+
+    public PoolerFlavor Flavor { get; }
 
     public IReadOnlyList<string> FeatureNames { get; }
 
@@ -51,20 +57,23 @@ public sealed class MultiScaleRoiAlign
         int minLevel = (int)-Math.Log2(scales[0]), maxLevel = (int)-Math.Log2(scales[^1]);
         var target = levels.Count == 1
             ? zeros(rois.shape[0], ScalarType.Int64, rois.device)
-            : new LevelMapper(minLevel, maxLevel).Map(rois.narrow(1, 1, 4));                     // [R] level index
+            : new LevelMapper(minLevel, maxLevel, Flavor).Map(rois.narrow(1, 1, 4));                     // [R] level index
         if (SamplingRatio > 0)
-            return EmbeddingBagRoiAlign.Apply(levels, rois, target, scales, OutputSize, OutputSize, SamplingRatio, aligned: false).MoveToOuterDisposeScope();
+            return EmbeddingBagRoiAlign.Apply(levels, rois, target, scales, OutputSize, OutputSize, SamplingRatio, Aligned).MoveToOuterDisposeScope();
 
         var result = zeros([rois.shape[0], levels[0].shape[1], OutputSize, OutputSize], levels[0].dtype, levels[0].device);   // [R, C, S, S]
         for (int l = 0; l < levels.Count; l++)
         {
             var inLevel = nonzero(target.eq(l)).view(-1);                                        // [R_l]
             if (inLevel.shape[0] == 0) continue;
-            var pooled = WindowedRoiAlign.Apply(levels[l], rois.index_select(0, inLevel), OutputSize, OutputSize, scales[l], SamplingRatio, aligned: false);
+            var pooled = WindowedRoiAlign.Apply(levels[l], rois.index_select(0, inLevel), OutputSize, OutputSize, scales[l], SamplingRatio, Aligned);
             result.index_put_(pooled, new[] { inLevel });
         }
         return result.MoveToOuterDisposeScope();
     }
+
+    // ROIAlignV2 samples pixel centres (half-pixel offset); torchvision's RoIAlign samples pixel corners.
+    private bool Aligned => Flavor == PoolerFlavor.Detectron2;
 
     /// <summary>torchvision's _infer_scale: the power of two nearest to level size / image size (float32 log2).</summary>
     private static double InferScale(long levelSize, long imageSize)

@@ -10,24 +10,23 @@ namespace Scrl.Detection.Training;
 public sealed record DetectionStepResult(long Step, double LearningRate, IReadOnlyDictionary<string, double> Losses, double Seconds);
 
 /// <summary>
-/// Fine-tunes a <see cref="Detector"/> of any kind: SGD with momentum and weight decay, warmup + step schedule, gradient
-/// accumulation up to <see cref="FinetuneOptions.ImagesPerStep"/>, checkpoints with momentum buffers and exact resume.
+/// Fine-tunes a <see cref="Detector"/> of any kind: SGD with momentum or AdamW, optional gradient clipping, warmup +
+/// step schedule, gradient accumulation up to <see cref="FinetuneOptions.ImagesPerStep"/>, checkpoints with the
+/// optimizer state and exact resume.
 /// </summary>
 /// <remarks>
-/// SGD is written out (torch.optim.SGD semantics, dampening 0) so that its momentum buffers are plain tensors
-/// that go into the checkpoint. Every random draw (batch order, flips, min-size choice, samplers) derives from
-/// (seed, step), so a resumed run repeats the draws an uninterrupted run would make.
+/// The optimizers are written out (<see cref="ParameterUpdate"/>) so that their state is plain tensors that go into
+/// the checkpoint. Every random draw (batch order, flips, crops, min-size choice, samplers) derives from (seed, step),
+/// so a resumed run repeats the draws an uninterrupted run would make.
 /// </remarks>
 public sealed class DetectionTrainer
 {
-    private const string MomentumPrefix = DetectorCheckpoint.OptimizerPrefix + "momentum.";
-
     private readonly Detector _model;
     private readonly DetectionDataset _data;
     private readonly FinetuneOptions _options;
     private readonly AspectRatioGroupedBatches _batches;
     private readonly List<(string Name, Tensor Parameter)> _trainable;
-    private readonly Dictionary<string, Tensor> _momentum = [];
+    private readonly ParameterUpdate _update;
 
     public DetectionTrainer(Detector model, DetectionDataset data, FinetuneOptions options)
     {
@@ -40,7 +39,7 @@ public sealed class DetectionTrainer
         _options = options;
         _batches = new AspectRatioGroupedBatches(data.Records.Select(r => r.Width >= r.Height).ToList(), options.ImagesPerDevice, options.Seed);
         _trainable = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter)).ToList();
-        foreach (var (name, p) in _trainable) _momentum[name] = zeros_like(p).DetachFromDisposeScope();
+        _update = ParameterUpdate.For(options.Optimizer, _trainable, options);
     }
 
     /// <summary>
@@ -92,20 +91,21 @@ public sealed class DetectionTrainer
             foreach (var (k, v) in losses.ToHost()) sums[k] = sums.GetValueOrDefault(k) + v / accumulation;
         }
         double lr = _options.LearningRate * _options.LearningRateFactor(step);
-        ApplySgd(lr);
+        if (_options.GradientClipNorm > 0) _update.ClipGradients(_options.GradientClipNorm);
+        _update.Apply(lr, step);
         sums["loss"] = sums.Values.Sum();
         return new DetectionStepResult(step, lr, sums, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
-    /// <summary>Model state plus momentum buffers, for <see cref="CheckpointStore.Save"/>.</summary>
+    /// <summary>Model state plus the optimizer's, for <see cref="CheckpointStore.Save"/>.</summary>
     public IReadOnlyDictionary<string, Tensor> CheckpointTensors()
     {
         var tensors = new Dictionary<string, Tensor>(_model.state_dict());
-        foreach (var (name, buffer) in _momentum) tensors[MomentumPrefix + name] = buffer;
+        foreach (var (key, buffer) in _update.State) tensors[key] = buffer;
         return tensors;
     }
 
-    /// <summary>Restores model and momentum from a checkpoint written by <see cref="CheckpointTensors"/>; returns the step to continue from.</summary>
+    /// <summary>Restores model and optimizer state from a checkpoint written by <see cref="CheckpointTensors"/>; returns the step to continue from.</summary>
     /// <exception cref="DetectorMismatchException">The checkpoint holds another kind of detector.</exception>
     /// <exception cref="RunFolderConflictException">The checkpoint was trained with other options.</exception>
     public long Restore(LoadedCheckpoint checkpoint)
@@ -113,13 +113,7 @@ public sealed class DetectionTrainer
         DetectorCheckpoint.KindOf(checkpoint, _model.Kind);
         RunFolderConflictException.ThrowIfOtherConfig(checkpoint, ConfigHash());
         Scrl.Core.Interop.BackboneLoad.Into(_model, DetectorCheckpoint.ModelWeights(checkpoint.Tensors));
-        using var noGrad = no_grad();
-        foreach (var (name, buffer) in _momentum)
-        {
-            if (!checkpoint.Tensors.TryGetValue(MomentumPrefix + name, out var saved))
-                throw new InvalidDataException($"checkpoint {checkpoint.Path} lacks momentum for '{name}'");
-            buffer.copy_(saved);
-        }
+        _update.Restore(checkpoint.Tensors, checkpoint.Path);
         return checkpoint.Meta.Step;
     }
 
@@ -138,20 +132,6 @@ public sealed class DetectionTrainer
             targets.Add(target);
         }
         return (images, targets);
-    }
-
-    /// <summary>torch.optim.SGD (dampening 0, no Nesterov): buf = m * buf + (grad + wd * p); p -= lr * buf.</summary>
-    private void ApplySgd(double lr)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        foreach (var (name, p) in _trainable)
-        {
-            if (p.grad is null) continue;
-            var d = p.grad.add(p, alpha: _options.WeightDecay);
-            _momentum[name].mul_(_options.Momentum).add_(d);
-            p.add_(_momentum[name], alpha: -lr);
-        }
     }
 
     /// <summary>The metadata of this trainer's checkpoint at <paramref name="step"/>.</summary>

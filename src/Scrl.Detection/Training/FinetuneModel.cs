@@ -24,13 +24,14 @@ public static class FinetuneModel
         ArgumentNullException.ThrowIfNull(options);
         var transform = new TransformOptions { MinSize = options.TrainMinSizes, MaxSize = options.MaxSize };
         if (backbone == RandomBackbone)
-            return DetectorFactory.Create(kind, numClasses, new BackboneOptions { Norm = BackboneNorm.BatchNorm }, transform);
+            return DetectorFactory.Create(kind, numClasses, new BackboneOptions { Norm = BackboneNorm.BatchNorm }, transform, proposals: options.Proposals);
 
         var weights = CheckpointImport.LoadBackbone(backbone);
         try
         {
             var variant = ResNetLayout.Match(weights.Keys, $"'{backbone}'").Variant;
-            var model = DetectorFactory.Create(kind, numClasses, new BackboneOptions { Variant = variant, Norm = BackboneNorm.FrozenBatchNorm }, transform);
+            var model = DetectorFactory.Create(kind, numClasses, new BackboneOptions { Variant = variant, Norm = BackboneNorm.FrozenBatchNorm }, transform,
+                                               proposals: options.Proposals);
             try
             {
                 LoadBody(model, weights);

@@ -66,11 +66,12 @@ public static class FinetuneTasks
         _ => CocoLayout.Val,
     };
 
-    /// <summary>The appendix schedule of the task: COCO 1x (A.2-A.5), VOC 18k (A.2), Cityscapes 24k (A.6).</summary>
-    public static string DefaultScheduleOf(FinetuneTask task) => task switch
+    /// <summary>The appendix schedule of the task: COCO 1x (A.2-A.5) or 3x for Sparse R-CNN (E), VOC 18k (A.2), Cityscapes 24k (A.6).</summary>
+    public static string DefaultScheduleOf(FinetuneTask task, DetectorKind detector = DetectorKind.FasterRcnn) => task switch
     {
         FinetuneTask.VocDet => "voc",
         FinetuneTask.CityscapesInstances => "cityscapes",
+        _ when detector == DetectorKind.SparseRcnn => "3x",
         _ => "1x",
     };
 
@@ -79,7 +80,7 @@ public static class FinetuneTasks
     {
         FinetuneTask.CocoInstances or FinetuneTask.CityscapesInstances => [DetectorKind.MaskRcnn],
         FinetuneTask.CocoKeypoints => [DetectorKind.KeypointRcnn],
-        _ => [DetectorKind.FasterRcnn, DetectorKind.RetinaNet],
+        _ => [DetectorKind.FasterRcnn, DetectorKind.RetinaNet, DetectorKind.SparseRcnn],
     };
 
     /// <summary><paramref name="detector"/>, or the task's default when null.</summary>

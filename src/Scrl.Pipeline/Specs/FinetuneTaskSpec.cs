@@ -13,7 +13,7 @@ public enum FinetuneTask
     [JsonStringEnumMemberName("cityscapes-instances")] CityscapesInstances,
 }
 
-/// <summary>The detector fine-tuned on the pretrained backbone, R50-FPN as torchvision builds them.</summary>
+/// <summary>The detector fine-tuned on the pretrained backbone, R50-FPN as torchvision (or, for Sparse R-CNN, its authors) build them.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FinetuneDetector>))]
 public enum FinetuneDetector
 {
@@ -21,14 +21,16 @@ public enum FinetuneDetector
     [JsonStringEnumMemberName("retinanet")] RetinaNet,
     [JsonStringEnumMemberName("mask-rcnn")] MaskRcnn,
     [JsonStringEnumMemberName("keypoint-rcnn")] KeypointRcnn,
+    [JsonStringEnumMemberName("sparse-rcnn")] SparseRcnn,
 }
 
-/// <summary>Training length: detectron2's COCO 1x (90k iterations) or half of it, the VOC07+12 schedule (18k), or Cityscapes' (24k of 8 images).</summary>
+/// <summary>Training length: detectron2's COCO 1x (90k iterations), half of it or 3x (270k, 36 epochs: Sparse R-CNN), the VOC07+12 schedule (18k), or Cityscapes' (24k of 8 images).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FinetuneSchedule>))]
 public enum FinetuneSchedule
 {
     [JsonStringEnumMemberName("1x")] OneX,
     [JsonStringEnumMemberName("0.5x")] HalfX,
+    [JsonStringEnumMemberName("3x")] ThreeX,
     [JsonStringEnumMemberName("voc")] Voc,
     [JsonStringEnumMemberName("cityscapes")] Cityscapes,
 }
@@ -39,13 +41,13 @@ public sealed record FinetuneTaskSpec
     /// <summary>Which benchmark. Default <c>coco-det</c>.</summary>
     public FinetuneTask Task { get; init; } = FinetuneTask.CocoDetection;
 
-    /// <summary>Which detector: <c>faster-rcnn</c> (appendix A.2) or <c>retinanet</c> (A.3, base learning rate 0.01) for the
-    /// detection tasks, <c>mask-rcnn</c> for the instance tasks (A.4, A.6), <c>keypoint-rcnn</c> for keypoints (A.5).
+    /// <summary>Which detector: <c>faster-rcnn</c> (appendix A.2), <c>retinanet</c> (A.3, base learning rate 0.01) or
+    /// <c>sparse-rcnn</c> (E, AdamW at 2.5e-5; <c>proposals</c> and <c>randomCrop</c> in the overrides) for the detection tasks, <c>mask-rcnn</c> for the instance tasks (A.4, A.6), <c>keypoint-rcnn</c> for keypoints (A.5).
     /// Default: the task's first.</summary>
     public FinetuneDetector? Detector { get; init; }
 
-    /// <summary>How long to train; must suit the task (COCO: 1x or 0.5x, VOC: voc, Cityscapes: cityscapes). Default: the
-    /// task's appendix schedule.</summary>
+    /// <summary>How long to train; must suit the task (COCO: 1x, 0.5x or 3x, VOC: voc, Cityscapes: cityscapes). Default: the
+    /// task's appendix schedule (3x for Sparse R-CNN on COCO).</summary>
     public FinetuneSchedule? Schedule { get; init; }
 
     /// <summary>Training data, as a path the workers can read: for the COCO tasks a COCO root (<c>train2017</c>; keypoints read
@@ -78,7 +80,8 @@ public sealed record FinetuneTaskSpec
 
     /// <summary><see cref="Schedule"/>, or the task's appendix schedule.</summary>
     [JsonIgnore]
-    public FinetuneSchedule ResolvedSchedule => Schedule ?? SchedulesOf(Task)[0];
+    public FinetuneSchedule ResolvedSchedule => Schedule
+        ?? (ResolvedDetector == FinetuneDetector.SparseRcnn && DatasetFormat == DatasetFormat.Coco ? FinetuneSchedule.ThreeX : SchedulesOf(Task)[0]);
 
     /// <summary>Stage name and artifact folder, e.g. <c>finetune-faster-rcnn-coco-det-1x</c> (a dot is not allowed in stage names).</summary>
     [JsonIgnore]
@@ -105,14 +108,14 @@ public sealed record FinetuneTaskSpec
     {
         FinetuneTask.CocoInstances or FinetuneTask.CityscapesInstances => [FinetuneDetector.MaskRcnn],
         FinetuneTask.CocoKeypoints => [FinetuneDetector.KeypointRcnn],
-        _ => [FinetuneDetector.FasterRcnn, FinetuneDetector.RetinaNet],
+        _ => [FinetuneDetector.FasterRcnn, FinetuneDetector.RetinaNet, FinetuneDetector.SparseRcnn],
     };
 
     private static FinetuneSchedule[] SchedulesOf(FinetuneTask task) => task switch
     {
         FinetuneTask.VocDetection => [FinetuneSchedule.Voc],
         FinetuneTask.CityscapesInstances => [FinetuneSchedule.Cityscapes],
-        _ => [FinetuneSchedule.OneX, FinetuneSchedule.HalfX],
+        _ => [FinetuneSchedule.OneX, FinetuneSchedule.HalfX, FinetuneSchedule.ThreeX],
     };
 
     /// <summary>The name a spec writes, from the enum's JsonStringEnumMemberName.</summary>
