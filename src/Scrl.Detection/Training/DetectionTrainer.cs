@@ -32,6 +32,8 @@ public sealed class DetectionTrainer
     {
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")), nameof(options));
+        if (options.RandomCrop && data.Extras != TargetExtras.None)
+            throw new ArgumentException($"randomCrop cuts boxes only, but this detector also trains on {data.Extras.ToString().ToLowerInvariant()}", nameof(options));
         if (data.Records.Count == 0)
             throw new ArgumentException($"nothing to train on: all {data.SkippedImages} images lack a non-crowd box of positive area", nameof(data));
         _model = model;
@@ -128,6 +130,8 @@ public sealed class DetectionTrainer
         {
             bool flip = rand(1, generator: generator).item<float>() < _options.HorizontalFlipProbability;
             var (image, target) = _data.Load(index, flip);
+            if (_options.RandomCrop && rand(1, generator: generator).item<float>() < 0.5f)
+                (image, target) = CropAugmentation.Apply(image, target, generator);
             images.Add(image);
             targets.Add(target);
         }
