@@ -1,15 +1,18 @@
-"""Detector step time in PyTorch, the reference for `scrl bench finetune --detector faster-rcnn|retinanet|mask-rcnn|keypoint-rcnn`.
+"""Detector step time in PyTorch, the reference for `scrl bench finetune --detector faster-rcnn|retinanet|mask-rcnn|keypoint-rcnn|sparse-rcnn`.
 
 Same setup as the C# bench: torchvision 0.14 fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn, maskrcnn_resnet50_fpn or
-keypointrcnn_resnet50_fpn (--detector), random init (BatchNorm, all layers trainable), 91 classes (2 for keypoints, with
+keypointrcnn_resnet50_fpn (--detector), or Sparse R-CNN as the authors' code computes it (the transcription in
+tests/Scrl.Detection.Tests/golden/sparsercnn/sparse_rcnn.py on torchvision's ResNet-50-FPN, --proposals 100 or 300),
+random init (BatchNorm, all layers trainable), 91 classes (2 for keypoints, with
 17 keypoints), batch of 2 fixed synthetic images resized to 512 px (min_size = max_size), with ellipse masks and a fixed
-keypoint pattern in each box for the mask and keypoint models, SGD(0.02,
-momentum 0.9, wd 1e-4), the same thread count (--threads, default 2). Like the C# bench it prints one JSON line
+keypoint pattern in each box for the mask and keypoint models, SGD(0.02, momentum 0.9, wd 1e-4) (Sparse R-CNN: AdamW(2.5e-5,
+wd 1e-4) after clipping the gradient norm to 1, as its authors train), the same thread count (--threads, default 2). Like the C# bench it prints one JSON line
 for the training steps (forward + backward + SGD, medians after --warmup steps) and one for inference passes on the
 initial weights,
 each with the time spent in NMS (torchvision.ops.boxes.batched_nms) and in MultiScaleRoIAlign (the model's
-box_roi_pool, mask_roi_pool and keypoint_roi_pool; RetinaNet has none), and for Mask R-CNN in pasting the masks into
-the images (paste_masks_in_image), measured by wrapping them with timers.
+box_roi_pool, mask_roi_pool and keypoint_roi_pool; RetinaNet has none; Sparse R-CNN's ROIPooler), for Mask R-CNN in pasting
+the masks into the images (paste_masks_in_image), and for Sparse R-CNN in Hungarian matching (cost matrices and SciPy's
+linear_sum_assignment), measured by wrapping them with timers.
 
 --flush-denormal sets torch.set_flush_denormal(True). From random init on noise images, some gradients turn
 subnormal after two steps, and PyTorch 1.13's backward then runs 5-10x slower on this CPU (libtorch 2.10 under
@@ -21,8 +24,10 @@ Run with the system interpreter, OpenBLAS first in case libblas.so.3 is the refe
 import argparse
 import copy
 import json
+import os
 import resource
 import statistics
+import sys
 import time
 
 import torch
@@ -31,10 +36,24 @@ from torchvision.models.detection import fasterrcnn_resnet50_fpn, keypointrcnn_r
 from torchvision.models.detection import retinanet as tv_retinanet, roi_heads as tv_roi_heads, rpn as tv_rpn
 from torchvision.models.detection import transform as tv_transform
 
+from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "Scrl.Detection.Tests", "golden", "sparsercnn"))
+import sparse_rcnn  # noqa: E402
+
+
+def sparse_rcnn_r50_fpn(num_classes, min_size, max_size, proposals, **_):
+    """The transcription of the authors' Sparse R-CNN on torchvision's ResNet-50-FPN and transform."""
+    backbone = resnet_fpn_backbone(backbone_name="resnet50", weights=None, norm_layer=torch.nn.BatchNorm2d, trainable_layers=5)
+    transform = tv_transform.GeneralizedRCNNTransform(min_size, max_size, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+    return sparse_rcnn.SparseRCNN(backbone, transform, num_classes, proposals)
+
+
 MODELS = {"faster-rcnn": (fasterrcnn_resnet50_fpn, "fasterrcnn_resnet50_fpn", 91),
           "retinanet": (retinanet_resnet50_fpn, "retinanet_resnet50_fpn", 91),
           "mask-rcnn": (maskrcnn_resnet50_fpn, "maskrcnn_resnet50_fpn", 91),
-          "keypoint-rcnn": (keypointrcnn_resnet50_fpn, "keypointrcnn_resnet50_fpn", 2)}
+          "keypoint-rcnn": (keypointrcnn_resnet50_fpn, "keypointrcnn_resnet50_fpn", 2),
+          "sparse-rcnn": (sparse_rcnn_r50_fpn, "sparse_rcnn_r50_fpn", 91)}
 
 
 def ellipse_masks(boxes, height, width):
@@ -98,6 +117,7 @@ def report(model_name, mode, batch, size, flush, phases):
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "nms_roi_align_share": round((medians["nms"] + medians["roi_align"]) / step, 4),
         **({"mask_paste_share": round(medians["mask_paste"] / step, 4)} if "mask_paste" in medians else {}),
+        **({"matching_share": round(medians["matching"] / step, 4)} if "matching" in medians else {}),
         "breakdown_s": {k: round(v, 4) for k, v in medians.items()},
     }), flush=True)
 
@@ -117,14 +137,18 @@ def main():
                         help="scale the RPN's and box head's regression weights by 1e-3, so random weights propose and detect real boxes "
                              "(with --score-threshold 0: 100 detections per image, whose masks are pasted); save them with --save-init")
     parser.add_argument("--save-init", help="write the initial state dict here, for `scrl bench finetune --init`")
+    parser.add_argument("--proposals", type=int, default=100, help="Sparse R-CNN's learnable proposals (100, or 300 in the paper's '*' setting)")
     args = parser.parse_args()
+    sparse = args.detector == "sparse-rcnn"
     torch.set_num_threads(args.threads)
     if args.flush_denormal and not torch.set_flush_denormal(True):
         raise SystemExit("this CPU cannot flush denormals")
     torch.manual_seed(0)
     build, model_name, num_classes = MODELS[args.detector]
     threshold = {"score_thresh" if args.detector == "retinanet" else "box_score_thresh": args.score_threshold}
-    model = build(weights=None, weights_backbone=None, num_classes=num_classes, min_size=args.size, max_size=args.size, **threshold)
+    model = build(weights=None, weights_backbone=None, num_classes=num_classes, min_size=args.size, max_size=args.size,
+                  proposals=args.proposals, **threshold) if sparse else \
+        build(weights=None, weights_backbone=None, num_classes=num_classes, min_size=args.size, max_size=args.size, **threshold)
     if args.small_deltas:
         with torch.no_grad():
             for name, p in model.named_parameters():
@@ -147,26 +171,37 @@ def main():
             module.forward = lambda *a, _f=forward, **k: align.time(_f, *a, **k)
     paste = Timed(tv_transform.paste_masks_in_image)
     tv_transform.paste_masks_in_image = paste
+    matching = Timed(lambda *a, **k: None)
+    if sparse:
+        pooler, matcher = model.head.box_pooler, model.criterion.matcher
+        model.head.box_pooler = lambda *a, _f=pooler, **k: align.time(_f, *a, **k)
+        model.criterion.matcher = lambda *a, _f=matcher, **k: matching.time(_f, *a, **k)
+        losses_of, detect = model.losses, model.detect
+    else:
+        losses_of, detect = model, model
 
     initial = copy.deepcopy(model.state_dict())   # inference times the initial weights, as the C# bench does
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.SGD(params, lr=0.02, momentum=0.9, weight_decay=1e-4)
+    opt = torch.optim.AdamW(params, lr=2.5e-5, weight_decay=1e-4) if sparse else torch.optim.SGD(params, lr=0.02, momentum=0.9, weight_decay=1e-4)
     model.train()
-    phases = {k: [] for k in ("step", "forward", "backward", "optimizer", "nms", "roi_align")}
+    phases = {k: [] for k in ("step", "forward", "backward", "optimizer", "nms", "roi_align") + (("matching",) if sparse else ())}
     for step in range(args.warmup + args.steps):
-        nms.seconds = align.seconds = 0.0
+        nms.seconds = align.seconds = matching.seconds = 0.0
         start = time.perf_counter()
-        losses = model(images, targets)
+        losses = losses_of(images, targets)
         loss = sum(losses.values())
         forward = time.perf_counter()
         opt.zero_grad()
         loss.backward()
         backward = time.perf_counter()
+        if sparse:
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         end = time.perf_counter()
         if step >= args.warmup:
             for k, v in (("step", end - start), ("forward", forward - start), ("backward", backward - forward),
-                         ("optimizer", end - backward), ("nms", nms.seconds), ("roi_align", align.seconds)):
+                         ("optimizer", end - backward), ("nms", nms.seconds), ("roi_align", align.seconds)) + \
+                    ((("matching", matching.seconds),) if sparse else ()):
                 phases[k].append(v)
     report(model_name, "train", len(images), args.size, args.flush_denormal, phases)
 
@@ -177,7 +212,7 @@ def main():
         for step in range(args.warmup + args.passes):
             nms.seconds = align.seconds = paste.seconds = 0.0
             start = time.perf_counter()
-            model(images)
+            detect(images)
             if step >= args.warmup:
                 phases["step"].append(time.perf_counter() - start)
                 phases["nms"].append(nms.seconds)

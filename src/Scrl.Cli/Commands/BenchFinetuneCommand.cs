@@ -17,10 +17,11 @@ namespace Scrl.Cli.Commands;
 // Shapes: N images of the batch, each [3, H, W]; G boxes per image, xyxy px.
 
 /// <summary>
-/// Times a detector's training steps (forward, backward, SGD) and inference passes (on the initial weights) on CPU, with the share of NMS
-/// and RoIAlign in each (and for Mask R-CNN, of pasting the masks and RLE-encoding them as COCO results): Faster
-/// R-CNN, RetinaNet, Mask R-CNN or keypoint R-CNN, R50-FPN. bench/pytorch_detector_step.py does the same work in
-/// PyTorch and prints the same JSON lines.
+/// Times a detector's training steps (forward, backward, SGD; AdamW with clipping for Sparse R-CNN) and inference passes
+/// (on the initial weights) on CPU, with the share of NMS and RoIAlign in each (for Mask R-CNN, of pasting the masks and
+/// RLE-encoding them as COCO results; for Sparse R-CNN, of Hungarian matching): Faster R-CNN, RetinaNet, Mask R-CNN,
+/// keypoint R-CNN or Sparse R-CNN, R50-FPN. bench/pytorch_detector_step.py does the same work in PyTorch and prints the
+/// same JSON lines.
 /// </summary>
 public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings>
 {
@@ -30,7 +31,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--detector <KIND>")]
-        [Description("faster-rcnn, retinanet, mask-rcnn or keypoint-rcnn.")]
+        [Description("faster-rcnn, retinanet, mask-rcnn, keypoint-rcnn or sparse-rcnn.")]
         [DefaultValue("faster-rcnn")]
         public string Detector { get; init; } = "faster-rcnn";
 
@@ -62,14 +63,19 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         [DefaultValue(0.05)]
         public double ScoreThreshold { get; init; } = 0.05;
 
+        [CommandOption("--proposals <N>")]
+        [Description("Sparse R-CNN's learnable proposals: 100, or 300 as the paper's '*' setting.")]
+        [DefaultValue(100)]
+        public int Proposals { get; init; } = 100;
+
         [CommandOption("--threads <N>")]
         [Description("torch intra-op threads; the PyTorch script takes the same option.")]
         [DefaultValue(2)]
         public int Threads { get; init; } = 2;
 
         public override ValidationResult Validate() =>
-            Size < 64 || Steps < 1 || Warmup < 0 || Passes < 1 || Threads < 1
-                ? ValidationResult.Error("need --size >= 64, --steps >= 1, --warmup >= 0, --passes >= 1 and --threads >= 1")
+            Size < 64 || Steps < 1 || Warmup < 0 || Passes < 1 || Threads < 1 || Proposals < 1
+                ? ValidationResult.Error("need --size >= 64, --steps >= 1, --warmup >= 0, --passes >= 1, --threads >= 1 and --proposals >= 1")
                 : DetectorKinds.TryParse(Detector) is null
                     ? ValidationResult.Error($"--detector must be one of {string.Join(", ", DetectorKinds.All)}")
                     : ValidationResult.Success();
@@ -83,7 +89,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         var kind = DetectorKinds.Parse(settings.Detector);
         using var model = DetectorFactory.Create(kind, kind == DetectorKind.KeypointRcnn ? 2 : 91,
             new BackboneOptions { Norm = BackboneNorm.BatchNorm, TrainableLayers = 5 },   // torchvision without pretrained weights
-            new TransformOptions { MinSize = [settings.Size], MaxSize = settings.Size }, ops, settings.ScoreThreshold);
+            new TransformOptions { MinSize = [settings.Size], MaxSize = settings.Size }, ops, settings.ScoreThreshold, settings.Proposals);
         if (settings.Init is { } init) LoadTorchvisionWeights(model, init);
         var (images, targets) = SyntheticBatch(seed: 0, kind);
         AnsiConsole.MarkupLineInterpolated($"torch threads {get_num_threads()}; batch {images.Count}, {settings.Size} px; medians over {settings.Steps} steps and {settings.Passes} passes after {settings.Warmup} warm-up each");
@@ -149,12 +155,14 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         return stack([x, y, full_like(x, 2f)], 2);
     }
 
-    /// <summary>Training steps: forward (losses), backward, SGD(0.02, momentum 0.9, wd 1e-4) as torchvision's reference.</summary>
+    /// <summary>Training steps: forward (losses), backward, SGD(0.02, momentum 0.9, wd 1e-4) as torchvision's reference; for
+    /// Sparse R-CNN AdamW(2.5e-5, wd 1e-4) after clipping the gradient norm to 1, as its authors.</summary>
     private static PhaseTimer Train(Detector model, PhaseTimer ops, List<Tensor> images, List<DetectionTarget> targets, Settings settings, CancellationToken ct)
     {
         model.train();
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
-        using var optimizer = optim.SGD(parameters, 0.02, momentum: 0.9, weight_decay: 1e-4);
+        bool sparse = model.Kind == DetectorKind.SparseRcnn;
+        using optim.Optimizer optimizer = sparse ? optim.AdamW(parameters, 2.5e-5, weight_decay: 1e-4) : optim.SGD(parameters, 0.02, momentum: 0.9, weight_decay: 1e-4);
         var timer = new PhaseTimer(CPU);
         for (int i = 0; i < settings.Warmup + settings.Steps; i++)
         {
@@ -172,6 +180,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
                 optimizer.zero_grad();
                 total.backward();
                 t.Mark("backward");
+                if (sparse) nn.utils.clip_grad_norm_(parameters, 1.0);
                 optimizer.step();
                 t.Mark("optimizer");
             }
@@ -215,7 +224,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
     /// <summary>Charges the NMS and RoIAlign time spent between two snapshots of the detector's timer.</summary>
     private static void AddOpTimes(PhaseTimer timer, IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after)
     {
-        foreach (string phase in new[] { DetectionPhases.Nms, DetectionPhases.RoiAlign, DetectionPhases.MaskPaste })
+        foreach (string phase in new[] { DetectionPhases.Nms, DetectionPhases.RoiAlign, DetectionPhases.MaskPaste, DetectionPhases.Matching })
             timer.Add(phase, after.GetValueOrDefault(phase) - before.GetValueOrDefault(phase));
     }
 
@@ -224,6 +233,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         DetectorKind.RetinaNet => "retinanet_resnet50_fpn",
         DetectorKind.MaskRcnn => "maskrcnn_resnet50_fpn",
         DetectorKind.KeypointRcnn => "keypointrcnn_resnet50_fpn",
+        DetectorKind.SparseRcnn => "sparse_rcnn_r50_fpn",
         _ => "fasterrcnn_resnet50_fpn",
     };
 
@@ -241,6 +251,7 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
             ["nms_roi_align_share"] = Math.Round((nms + roiAlign) / step, 4),
             ["breakdown_s"] = medians.Where(kv => kv.Key != TotalPhase).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
         };
+        if (kind == DetectorKind.SparseRcnn && mode == "train") record["matching_share"] = Math.Round(medians[DetectionPhases.Matching] / step, 4);
         if (kind == DetectorKind.MaskRcnn && mode == "inference")
         {
             record["mask_paste_share"] = Math.Round(medians[DetectionPhases.MaskPaste] / step, 4);
