@@ -65,7 +65,6 @@ var containerAppsEnvironmentName = '${abbrs.appManagedEnvironments}${resourceTok
 var workerAppName = '${abbrs.appContainerApps}worker-${resourceToken}'
 var artifactsContainerName = 'artifacts'
 var deploymentContainerName = 'app-package-${resourceToken}'
-var jobsQueueName = 'jobs'
 var outcomesQueueName = 'outcomes'
 var pretrainQueueName = 'pretrain'
 var roiEvalQueueName = 'roi-eval'
@@ -132,7 +131,6 @@ module storage 'app/storage.bicep' = {
     tags: tags
     artifactsContainerName: artifactsContainerName
     deploymentContainerName: deploymentContainerName
-    jobsQueueName: jobsQueueName
     outcomesQueueName: outcomesQueueName
   }
 }

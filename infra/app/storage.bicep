@@ -2,7 +2,6 @@
 //   - blob container `artifacts`: shards, checkpoints, metrics, results and reports (runs/{runId}/..., datasets/...);
 //   - the Flex Consumption deployment container (the Functions app package);
 //   - the Durable Functions task hub (Azure Storage provider: its own queues, tables and lease blobs);
-//   - queue `jobs`: the Storage Queue job transport (the same one `scrl emulate` runs on Azurite);
 //   - queue `outcomes`: workers post job outcomes here, and a queue-triggered function raises the
 //     orchestration's event (the return path that does not need an inbound HTTP callback).
 // Shared keys are disabled: every client authenticates with Microsoft Entra ID (roles in rbac.bicep).
@@ -23,9 +22,6 @@ param artifactsContainerName string
 
 @description('Blob container that Flex Consumption deploys the Functions app package from.')
 param deploymentContainerName string
-
-@description('Storage queue for job messages when the Storage Queue transport is used.')
-param jobsQueueName string
 
 @description('Storage queue that carries job outcomes from workers back to the orchestrations.')
 param outcomesQueueName string
@@ -93,10 +89,6 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   resource queueServices 'queueServices' = {
     name: 'default'
 
-    resource jobs 'queues' = {
-      name: jobsQueueName
-    }
-
     resource outcomes 'queues' = {
       name: outcomesQueueName
     }
@@ -110,5 +102,4 @@ output QUEUE_ENDPOINT string = storage.properties.primaryEndpoints.queue
 output TABLE_ENDPOINT string = storage.properties.primaryEndpoints.table
 output ARTIFACTS_CONTAINER_NAME string = storage::blobServices::artifacts.name
 output DEPLOYMENT_CONTAINER_NAME string = storage::blobServices::deployment.name
-output JOBS_QUEUE_NAME string = storage::queueServices::jobs.name
 output OUTCOMES_QUEUE_NAME string = storage::queueServices::outcomes.name

@@ -2,7 +2,8 @@
 // (containers/worker/Dockerfile, `scrl worker`) that scales from zero on the Service Bus job queues.
 // Artifacts live in the store's default container, `artifacts`.
 // One replica runs one job on one GPU, so each queue's KEDA rule asks for a replica per waiting message.
-// KEDA authenticates to Service Bus with the scaler identity; the worker process uses its own identity
+// KEDA authenticates to Service Bus with the scaler identity, which the app holds for its scale rules only
+// (lifecycle None: no token for it is served inside the container); the worker process uses its own identity
 // (AZURE_CLIENT_ID). Logs go to Log Analytics through a diagnostic setting, so no workspace key is needed.
 
 @description('Name of the Container Apps environment.')
@@ -47,6 +48,11 @@ param workerIdentityClientId string
 @description('Resource id of the identity the KEDA scale rules use to read queue lengths.')
 param scalerIdentityId string
 
+@description('Seconds a stopping worker may spend uploading its last checkpoint and handing its job back (`scrl worker --shutdown-grace`); 240 s moves an R50 checkpoint (about 400 MB with its optimizer state) at 2 MB/s.')
+@minValue(30)
+@maxValue(540)
+param shutdownGraceSeconds int = 240
+
 @description('Resource id of the Log Analytics workspace that receives the environment\'s logs.')
 param logAnalyticsWorkspaceId string
 
@@ -89,6 +95,8 @@ var gpuResources = {
   }
 }
 var gpuProfileName = 'gpu'
+// SIGTERM to SIGKILL: the step in flight (well under a minute on a GPU), then the checkpoint upload. At most 600.
+var terminationGracePeriodSeconds = shutdownGraceSeconds + 60
 // azd's bootstrap image, used only until the first `azd deploy` (which `azd up` runs right after provisioning).
 var bootstrapImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
 var jobQueues = [
@@ -148,6 +156,17 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
     workloadProfileName: gpuProfileName
     configuration: {
       activeRevisionsMode: 'Single'
+      // The scaler identity serves the platform's scale rules only; code in the container gets the worker identity.
+      identitySettings: [
+        {
+          identity: workerIdentityId
+          lifecycle: 'All'
+        }
+        {
+          identity: scalerIdentityId
+          lifecycle: 'None'
+        }
+      ]
       // No ingress: the worker only pulls jobs.
       registries: [
         {
@@ -157,6 +176,7 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
       ]
     }
     template: {
+      terminationGracePeriodSeconds: terminationGracePeriodSeconds
       containers: [
         {
           name: 'worker'
@@ -177,6 +197,8 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
               storageQueueEndpoint
               '--work-dir'
               '/tmp/scrl-work'
+              '--shutdown-grace'
+              string(shutdownGraceSeconds)
               // The image is the CUDA build; RoI-eval and fine-tune jobs run on the replica's GPU.
               '--device'
               'cuda'

@@ -29,6 +29,13 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+// A container host or service manager stops with SIGTERM: stop as on Ctrl+C (`scrl emulate` stops its workers and
+// Azurite, a worker uploads its checkpoint and hands its job back), not with the runtime's immediate exit.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    cancel.Cancel();
+});
 
 // A supervised child, or a worker an emulator or test host started, stops when its parent is gone: first as Ctrl+C
 // would stop it (at a step boundary, after a checkpoint), then for good.

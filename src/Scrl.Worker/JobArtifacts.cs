@@ -42,7 +42,7 @@ public static class JobArtifacts
     public static async Task WriteResultAsync(IArtifactStore store, JobMessage job, JobOutcome outcome, CancellationToken cancellationToken)
     {
         if (await TryReadResultAsync(store, job, cancellationToken).ConfigureAwait(false) is { Status: JobStatus.Succeeded }) return;
-        using var content = new MemoryStream(JobJson.Serialize(outcome));
+        using var content = new MemoryStream(JobJson.Serialize(outcome with { Attempt = job.Attempt }));
         await store.UploadAsync(Result(job), content, cancellationToken).ConfigureAwait(false);
     }
 }

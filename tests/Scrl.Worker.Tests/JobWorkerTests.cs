@@ -31,6 +31,7 @@ public sealed class JobWorkerTests(AzuriteFixture azurite)
         JobOutcome stored = JobJson.DeserializeOutcome(System.Text.Encoding.UTF8.GetBytes(await harness.ReadTextAsync(JobArtifacts.Result(job))));
         Assert.Equal(JobStatus.Succeeded, stored.Status);
         Assert.Contains(job.ArtifactPrefix + "checkpoints/step-000004.ckpt", stored.Artifacts);
+        Assert.Equal((1, 1), (stored.Attempt, report.Outcome!.Attempt));   // the orchestrator tells attempts apart by it
         Assert.Null((await harness.Jobs.PeekMessageAsync()).Value);   // completed, not just hidden
     }
 

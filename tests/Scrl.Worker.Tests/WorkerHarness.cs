@@ -41,7 +41,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
     public static async Task<WorkerHarness> CreateAsync(AzuriteEndpoints azurite)
     {
         string id = Guid.NewGuid().ToString("N")[..12];
-        var store = await BlobArtifactStore.CreateAsync(new BlobArtifactStoreOptions
+        var store = await BlobArtifactStore.CreateContainerIfNotExistsAsync(new BlobArtifactStoreOptions
         {
             ConnectionString = azurite.ConnectionString,
             ContainerName = "w" + id,

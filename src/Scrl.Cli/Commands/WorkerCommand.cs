@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Scrl.Cli.Stages;
 using Scrl.Cli.Supervision;
@@ -81,6 +80,12 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [DefaultValue(20)]
         public int HeartbeatSeconds { get; init; } = 20;
 
+        [CommandOption("--shutdown-grace <SECONDS>")]
+        [Description("After SIGTERM or Ctrl+C, how long the last checkpoint upload and handing the job back may take; keep it " +
+                     "under the host's kill deadline (infra/app/worker.bicep sets both).")]
+        [DefaultValue(60)]
+        public int ShutdownGraceSeconds { get; init; } = 60;
+
         [CommandOption("-d|--device <DEVICE>")]
         [Description("Where jobs run: cpu or cuda[[:n]] (a pretrain job that names a device runs there).")]
         [DefaultValue("cpu")]
@@ -98,15 +103,10 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         if (CommandSupervisor.ShouldSupervise(context.Arguments))
             return await CommandSupervisor.RunAsync(context.Arguments, (exitCode, _) => FailCrashedJobsAsync(settings, exitCode));
 
-        // Container hosts stop with SIGTERM: treat it like Ctrl+C, so running jobs checkpoint and are abandoned.
+        // A container host's SIGTERM cancels this token as Ctrl+C does (Program.cs): running jobs checkpoint and are abandoned.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            stop.Cancel();
-        });
         using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; }));
-        await using WorkerServices services = await WorkerServices.CreateAsync(settings, loggers, stop.Token);
+        await using WorkerServices services = WorkerServices.Create(settings, loggers);
 
         foreach (string file in settings.Enqueue)
             await services.Queues[0].SendAsync(JobJson.DeserializeJob(await File.ReadAllBytesAsync(file, stop.Token)), stop.Token);
@@ -119,6 +119,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
             ClaimLease = TimeSpan.FromSeconds(settings.ClaimLeaseSeconds),
             ClaimHeldRetryDelay = TimeSpan.FromSeconds(Math.Min(60, settings.ClaimLeaseSeconds)),
             HeartbeatInterval = TimeSpan.FromSeconds(settings.HeartbeatSeconds),
+            ShutdownGrace = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
         };
         IStageRunner[] runners =
         [
@@ -144,7 +145,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await using WorkerServices services = await WorkerServices.CreateAsync(settings, loggers, deadline.Token);
+            await using WorkerServices services = WorkerServices.Create(settings, loggers);
             var failed = await CrashedJobs.FailAsync(Path.GetFullPath(settings.WorkDirectory), cause,
                                                      services.Store, services.Outcomes, log, deadline.Token);
             log.LogWarning("Worker process died by {Cause}; failed {Count} job(s) it was running; starting a new worker process",

@@ -12,7 +12,9 @@ namespace Scrl.Cli.Commands;
 
 /// <summary>
 /// The worker's clients, built once per process from the command line (the CLI's composition root):
-/// artifact store, job transport and outcome sink. URIs authenticate with DefaultAzureCredential.
+/// artifact store, job transport and outcome sink. URIs authenticate with DefaultAzureCredential. It creates no queue
+/// or container: in Azure its identity may not (see Scrl.Pipeline.Access.DataPlaneCatalogue), and the emulator
+/// creates them at its start-up.
 /// </summary>
 internal sealed class WorkerServices : IAsyncDisposable
 {
@@ -31,17 +33,17 @@ internal sealed class WorkerServices : IAsyncDisposable
 
     public IJobOutcomeSink Outcomes { get; private set; } = null!;
 
-    public static async Task<WorkerServices> CreateAsync(WorkerCommand.Settings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static WorkerServices Create(WorkerCommand.Settings settings, ILoggerFactory loggers)
     {
         var services = new WorkerServices();
-        (services.Store, services.StoreDescription, string? blobConnection) = await OpenStoreAsync(settings.Store, settings.BlobChecksum, cancellationToken);
+        (services.Store, services.StoreDescription, string? blobConnection) = OpenStore(settings.Store, settings.BlobChecksum);
         string? queueAccount = settings.QueueAccount ?? blobConnection;
         QueueServiceClient? storageQueues = queueAccount is null ? null : QueueService(queueAccount);
         services.Queues = settings.Transport switch
         {
             "memory" => [new InMemoryJobTransport(TimeSpan.FromMinutes(5))],
-            "queue" => await StorageQueuesAsync(storageQueues ?? throw new ArgumentException(
-                           "--transport queue needs --queue-account (or a blob: store with a connection string)."), settings, loggers, cancellationToken),
+            "queue" => StorageQueues(storageQueues ?? throw new ArgumentException(
+                           "--transport queue needs --queue-account (or a blob: store with a connection string)."), settings, loggers),
             "servicebus" => services.ServiceBusQueues(settings, loggers),
             _ => throw new ArgumentException($"--transport must be memory, queue or servicebus, was '{settings.Transport}'."),
         };
@@ -51,9 +53,7 @@ internal sealed class WorkerServices : IAsyncDisposable
         IJobOutcomeSink? queueOutcomes = null;
         if (storageQueues is not null && settings.Transport != "memory")
         {
-            QueueClient outcomes = storageQueues.GetQueueClient(settings.OutcomesQueue);
-            await outcomes.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            queueOutcomes = new StorageQueueOutcomeSink(outcomes);
+            queueOutcomes = new StorageQueueOutcomeSink(storageQueues.GetQueueClient(settings.OutcomesQueue));
         }
         else if (settings.Transport == "servicebus")
         {
@@ -64,18 +64,10 @@ internal sealed class WorkerServices : IAsyncDisposable
         return services;
     }
 
-    private static async Task<IReadOnlyList<IJobTransport>> StorageQueuesAsync(
-        QueueServiceClient queues, WorkerCommand.Settings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static IReadOnlyList<IJobTransport> StorageQueues(QueueServiceClient queues, WorkerCommand.Settings settings, ILoggerFactory loggers)
     {
         var options = new StorageQueueJobTransportOptions { LockDuration = TimeSpan.FromSeconds(settings.LockDurationSeconds) };
-        var transports = new List<IJobTransport>();
-        foreach (string name in settings.QueueNames)
-        {
-            var transport = StorageQueueJobTransport.Create(queues, name, options, loggers.CreateLogger<StorageQueueJobTransport>());
-            await transport.CreateIfNotExistsAsync(cancellationToken);
-            transports.Add(transport);
-        }
-        return transports;
+        return [.. settings.QueueNames.Select(name => StorageQueueJobTransport.Create(queues, name, options, loggers.CreateLogger<StorageQueueJobTransport>()))];
     }
 
     private IReadOnlyList<IJobTransport> ServiceBusQueues(WorkerCommand.Settings settings, ILoggerFactory loggers)
@@ -98,7 +90,7 @@ internal sealed class WorkerServices : IAsyncDisposable
         _http.Dispose();
     }
 
-    private static async Task<(IArtifactStore Store, string Description, string? ConnectionString)> OpenStoreAsync(string store, string checksum, CancellationToken cancellationToken)
+    private static (IArtifactStore Store, string Description, string? ConnectionString) OpenStore(string store, string checksum)
     {
         if (store.StartsWith("local:", StringComparison.Ordinal))
         {
@@ -120,7 +112,7 @@ internal sealed class WorkerServices : IAsyncDisposable
                     _ => throw new ArgumentException($"--blob-checksum must be auto or md5, was '{checksum}'."),
                 },
             };
-            return (await BlobArtifactStore.CreateAsync(options, cancellationToken), isUri ? target : "blob (connection string)", isUri ? null : target);
+            return (BlobArtifactStore.Open(options), isUri ? target : "blob (connection string)", isUri ? null : target);
         }
         throw new ArgumentException($"--store must be local:<dir> or blob:<connection string or URI>, was '{store}'.");
     }

@@ -63,6 +63,9 @@ public sealed record StorageLocation(string Display, string? LocalFolder, Uri? S
             // Azurite does not acknowledge CRC64 structured-message uploads (what Auto picks); per-request MD5 works on both.
             TransferChecksum = IsEmulator ? StorageChecksumAlgorithm.MD5 : StorageChecksumAlgorithm.Auto,
         };
-        return await BlobArtifactStore.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        // In Azure the container is infra's, and a role scoped to it cannot create it; on Azurite a new one is made.
+        return IsEmulator
+            ? await BlobArtifactStore.CreateContainerIfNotExistsAsync(options, cancellationToken).ConfigureAwait(false)
+            : BlobArtifactStore.Open(options);
     }
 }

@@ -49,7 +49,8 @@ public sealed class EmulatorHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        IArtifactStore store = await BlobArtifactStore.CreateAsync(new BlobArtifactStoreOptions
+        // The emulator stands in for infra: it creates the container and queues its workers only use.
+        IArtifactStore store = await BlobArtifactStore.CreateContainerIfNotExistsAsync(new BlobArtifactStoreOptions
         {
             ConnectionString = options.StorageConnectionString,
             TransferChecksum = StorageChecksumAlgorithm.MD5,   // Azurite 3.35 does not acknowledge CRC64 structured bodies

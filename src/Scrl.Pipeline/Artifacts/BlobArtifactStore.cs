@@ -40,18 +40,27 @@ public sealed class BlobArtifactStore : IArtifactStore
         _clock = clock ?? TimeProvider.System;
     }
 
-    /// <summary>Builds the client from <paramref name="options"/> and creates the container if missing.</summary>
-    public static async Task<BlobArtifactStore> CreateAsync(BlobArtifactStoreOptions options, CancellationToken cancellationToken = default)
+    /// <summary>Builds the client from <paramref name="options"/>; sends nothing. The container must exist: infra creates
+    /// it in Azure, where the workloads' roles are scoped to it and could not create it.</summary>
+    public static BlobArtifactStore Open(BlobArtifactStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        BlobServiceClient service = string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? new BlobServiceClient(options.ServiceUri, new DefaultAzureCredential())
-            : new BlobServiceClient(options.ConnectionString);
-        BlobContainerClient container = service.GetBlobContainerClient(options.ContainerName);
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new BlobArtifactStore(container, options);
+        return new BlobArtifactStore(ServiceClient(options).GetBlobContainerClient(options.ContainerName), options);
     }
+
+    /// <summary>Creates the container if missing, then opens it: what the emulator does at its start-up, standing in for
+    /// infra.</summary>
+    public static async Task<BlobArtifactStore> CreateContainerIfNotExistsAsync(BlobArtifactStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        BlobArtifactStore store = Open(options);
+        await store._container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    private static BlobServiceClient ServiceClient(BlobArtifactStoreOptions options) => string.IsNullOrWhiteSpace(options.ConnectionString)
+        ? new BlobServiceClient(options.ServiceUri, new DefaultAzureCredential())
+        : new BlobServiceClient(options.ConnectionString);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<ArtifactInfo> ListAsync(

@@ -19,7 +19,7 @@ public sealed record BlobArtifactStoreOptions
     /// <summary>A storage connection string; takes precedence over <see cref="ServiceUri"/>.</summary>
     public string? ConnectionString { get; init; }
 
-    /// <summary>The container holding the artifacts; created if missing.</summary>
+    /// <summary>The container holding the artifacts (it must exist).</summary>
     public string ContainerName { get; init; } = "artifacts";
 
     /// <summary>

@@ -17,4 +17,9 @@ public sealed record JobOutcome(
     JobStatus Status,
     string? Reason,
     IReadOnlyDictionary<string, double> Metrics,
-    IReadOnlyList<string> Artifacts);
+    IReadOnlyList<string> Artifacts)
+{
+    /// <summary>The attempt (<see cref="JobMessage.Attempt"/>) this outcome ends; 0 when unknown (written before
+    /// outcomes carried it). The orchestrator ignores an outcome of an attempt older than the one it waits for.</summary>
+    public int Attempt { get; init; }
+}

@@ -6,9 +6,11 @@ using Scrl.Pipeline.Jobs;
 namespace Scrl.Pipeline.Orchestration;
 
 /// <summary>
-/// Runs one worker stage inside a run orchestration: post the job, wait for its outcome until the deadline, rescue
-/// a lost callback from the result manifest, and retry with exponential backoff, each retry with the next attempt
-/// number (the worker resumes from the stage's last checkpoint). Deterministic: orchestrator code only.
+/// Runs one worker stage inside a run orchestration: post the job, wait for its outcome until the deadline, reading
+/// the result manifest every <see cref="Specs.StagePolicy.ResultCheckInterval"/> to rescue a lost report, and retry with
+/// exponential backoff, each retry with the next attempt number (the worker resumes from the stage's last checkpoint).
+/// A failure reported by an older attempt is ignored: it arrived late and says nothing of the attempt running now.
+/// Deterministic: orchestrator code only.
 /// </summary>
 internal sealed class StageRunner
 {
@@ -43,11 +45,8 @@ internal sealed class StageRunner
                 DateTime deadline = _context.CurrentUtcDateTime + _job.Policy.Timeout;
                 await _context.CallActivityAsync<string>(nameof(PostJobActivity), Message(attempt, deadline), RetryPolicies.TransientIo);
 
-                Task woke = await WaitUntilAsync(deadline);
+                (Task woke, JobOutcome? outcome, bool rescued) = await AwaitOutcomeAsync(attempt, deadline);
                 if (woke == _cancelRequested) return await CancelAsync(attempt);
-                (JobOutcome? outcome, bool rescued) = woke == _completed
-                    ? (await TakeCompletionAsync(), false)
-                    : (await ReadManifestAsync(attempt), true);
                 if (outcome is { Status: JobStatus.Succeeded })
                     return Result(attempt, outcome, rescued);
 
@@ -57,7 +56,7 @@ internal sealed class StageRunner
                     return Failed(attempt, $"{_job.Stage} failed after {attempt} attempt(s): {reason}");
 
                 _board.Update(_job.Stage, s => s with { State = "waiting-to-retry" });
-                Task wokeFromBackoff = await WaitUntilAsync(_context.CurrentUtcDateTime + _job.Policy.RetryDelayAfter(attempt));
+                Task wokeFromBackoff = await WaitUntilAsync(_context.CurrentUtcDateTime + _job.Policy.RetryDelayAfter(attempt), attempt);
                 if (wokeFromBackoff == _cancelRequested) return await CancelAsync(attempt);
                 if (wokeFromBackoff == _completed && await TakeCompletionAsync() is { Status: JobStatus.Succeeded } late)
                     return Result(attempt, late, rescued: false); // a slow attempt finished after all
@@ -71,9 +70,28 @@ internal sealed class StageRunner
         }
     }
 
+    /// <summary>Waits for attempt <paramref name="attempt"/>'s outcome: its report, or its result manifest, read every
+    /// check interval and once more at <paramref name="deadline"/>. Returns what woke it (the cancel task, the completion
+    /// event or a timer), the outcome (null on cancellation, or at the deadline with no manifest) and whether the
+    /// manifest supplied it.</summary>
+    private async Task<(Task Woke, JobOutcome? Outcome, bool Rescued)> AwaitOutcomeAsync(int attempt, DateTime deadline)
+    {
+        while (true)
+        {
+            DateTime check = _context.CurrentUtcDateTime + _job.Policy.ResultCheckInterval;
+            bool atDeadline = check >= deadline;
+            Task woke = await WaitUntilAsync(atDeadline ? deadline : check, attempt);
+            if (woke == _cancelRequested) return (woke, null, false);
+            if (woke == _completed) return (woke, await TakeCompletionAsync(), false);
+            JobOutcome? manifest = await ReadManifestAsync(attempt, atDeadline);
+            if (manifest is not null || atDeadline) return (woke, manifest, true);
+        }
+    }
+
     /// <summary>Waits for the completion event, cancellation or <paramref name="until"/>, folding progress events into
-    /// the custom status on the way. Returns the task that woke it: <see cref="_completed"/>, the cancel task or the timer.</summary>
-    private async Task<Task> WaitUntilAsync(DateTime until)
+    /// the custom status and dropping failures of attempts before <paramref name="attempt"/> on the way. Returns the
+    /// task that woke it: <see cref="_completed"/>, the cancel task or the timer.</summary>
+    private async Task<Task> WaitUntilAsync(DateTime until, int attempt)
     {
         using var timerCancel = new CancellationTokenSource();
         Task timer = _context.CreateTimer(until, timerCancel.Token);
@@ -85,6 +103,14 @@ internal sealed class StageRunner
                 JobProgress p = await _progress;
                 _board.Update(_job.Stage, s => s with { Step = p.Step, TotalSteps = p.TotalSteps, Loss = p.Loss, Eta = p.Eta });
                 _progress = WaitForProgress();
+                continue;
+            }
+            if (woke == _completed && IsStale(await _completed, attempt))
+            {
+                JobOutcome stale = await _completed;
+                _log.LogWarning("Run {RunId}: stage {Stage} ignored a late {Status} of attempt {Old}, waiting on attempt {Attempt}",
+                                _job.RunId, _job.Stage, stale.Status, stale.Attempt, attempt);
+                _completed = WaitForCompletion();
                 continue;
             }
             if (woke != timer) timerCancel.Cancel(); // a pending durable timer would keep the orchestration waiting
@@ -99,16 +125,22 @@ internal sealed class StageRunner
         return outcome;
     }
 
-    private async Task<JobOutcome?> ReadManifestAsync(int attempt)
+    /// <summary>The job's result manifest when it holds this attempt's outcome (or a success of any attempt); else null.</summary>
+    private async Task<JobOutcome?> ReadManifestAsync(int attempt, bool atDeadline)
     {
-        _board.Update(_job.Stage, s => s with { State = "checking-result-manifest" });
+        if (atDeadline) _board.Update(_job.Stage, s => s with { State = "checking-result-manifest" });
         JobOutcome? manifest = await _context.CallActivityAsync<JobOutcome?>(
             nameof(ReadResultManifestActivity), _job.ArtifactPrefix, RetryPolicies.TransientIo);
-        if (manifest is not null)
-            _log.LogWarning("Run {RunId}: stage {Stage} attempt {Attempt}: no callback by the deadline; outcome read from the result manifest",
-                            _job.RunId, _job.Stage, attempt);
+        if (manifest is null || IsStale(manifest, attempt)) return null;
+        _log.LogWarning("Run {RunId}: stage {Stage} attempt {Attempt}: no report arrived; outcome read from the result manifest",
+                        _job.RunId, _job.Stage, attempt);
         return manifest;
     }
+
+    // A success is the job's, whichever attempt got there (the worker never replaces a stored one); an older attempt's
+    // failure or cancellation is not this attempt's. Attempt 0: an outcome from before outcomes carried their attempt.
+    private static bool IsStale(JobOutcome outcome, int attempt) =>
+        outcome.Status != JobStatus.Succeeded && outcome.Attempt != 0 && outcome.Attempt < attempt;
 
     private string FailureReason(JobOutcome? outcome, DateTime deadline) => outcome switch
     {

@@ -22,7 +22,7 @@ public sealed class HttpCallbackOutcomeSink(HttpClient http) : IJobOutcomeSink
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(outcome);
         Uri uri = job.CallbackUri ?? throw new InvalidOperationException($"Job '{job.JobId}' has no callback URI.");
-        using var content = new ByteArrayContent(JobJson.Serialize(outcome));
+        using var content = new ByteArrayContent(JobJson.Serialize(outcome with { Attempt = job.Attempt }));
         content.Headers.ContentType = Json;
         using HttpResponseMessage response = await http.PostAsync(uri, content, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();

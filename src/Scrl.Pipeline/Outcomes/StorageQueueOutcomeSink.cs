@@ -24,7 +24,8 @@ public sealed class StorageQueueOutcomeSink(QueueClient outcomes) : IJobOutcomeS
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(outcome);
-        return SendAsync(new JobReport(JobReportKind.Outcome, job.RunId, job.JobId, job.Stage, job.Attempt, null, outcome), cancellationToken);
+        return SendAsync(new JobReport(JobReportKind.Outcome, job.RunId, job.JobId, job.Stage, job.Attempt, null,
+                                       outcome with { Attempt = job.Attempt }), cancellationToken);
     }
 
     private async Task SendAsync(JobReport report, CancellationToken cancellationToken) =>

@@ -14,6 +14,10 @@ public sealed record StagePolicy
     /// <summary>Wait before the second attempt; later waits grow by <see cref="BackoffCoefficient"/>. Default 1 minute.</summary>
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often, while waiting for an attempt's outcome, the orchestrator also reads the job's result manifest,
+    /// so an outcome whose report was lost is found within this interval rather than at the deadline. Default 5 minutes.</summary>
+    public TimeSpan ResultCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Growth of the wait between attempts. Default 2.</summary>
     public double BackoffCoefficient { get; init; } = 2.0;
 
@@ -26,6 +30,8 @@ public sealed record StagePolicy
         var errors = new List<ValidationError>();
         if (Timeout <= TimeSpan.Zero) errors.Add(new($"{path}.timeout", $"must be > 0, was {Timeout}"));
         if (MaxAttempts is < 1 or > 20) errors.Add(new($"{path}.maxAttempts", $"must be in [1, 20], was {MaxAttempts}"));
+        if (ResultCheckInterval < TimeSpan.FromSeconds(1))
+            errors.Add(new($"{path}.resultCheckInterval", $"must be >= 1 second, was {ResultCheckInterval}"));
         if (FirstRetryDelay < TimeSpan.Zero) errors.Add(new($"{path}.firstRetryDelay", $"must be >= 0, was {FirstRetryDelay}"));
         if (BackoffCoefficient is < 1 or > 10 || double.IsNaN(BackoffCoefficient))
             errors.Add(new($"{path}.backoffCoefficient", $"must be in [1, 10], was {BackoffCoefficient}"));

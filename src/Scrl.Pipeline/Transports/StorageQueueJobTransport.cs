@@ -53,7 +53,8 @@ public sealed class StorageQueueJobTransport : IJobTransport
 
     internal QueueClient Poison => _poison;
 
-    /// <summary>Creates the jobs and poison queues if they do not exist yet.</summary>
+    /// <summary>Creates the jobs and poison queues if they do not exist yet: the emulator does at its start-up, standing in
+    /// for infra; a worker never does.</summary>
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {
         await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

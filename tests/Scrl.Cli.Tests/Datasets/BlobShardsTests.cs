@@ -77,7 +77,7 @@ public sealed class BlobShardsTests(AzuriteFixture azurite, GeneratedCoco coco) 
         Assert.True(code == 0, output);
         string hash = (await ShardWriter.WriteAsync(coco.ReadTrain(), new DiscardingShardSink(), new ShardWriterOptions { TargetShardBytes = ShardBytes })).DatasetHash;
         Assert.Contains(hash, output);
-        var store = await BlobArtifactStore.CreateAsync(Options(container));
+        var store = await BlobArtifactStore.CreateContainerIfNotExistsAsync(Options(container));
         Assert.True(await store.ExistsAsync($"team/datasets/{hash}/shards/{ShardFormat.IndexName}"));
 
         var (inspectCode, inspect) = await CliRunner.RunAsync("dataset", "inspect", $"{url}/datasets/{hash}/shards",
@@ -90,7 +90,7 @@ public sealed class BlobShardsTests(AzuriteFixture azurite, GeneratedCoco coco) 
     public async Task ShardCommand_BlobSource_DownloadsThenShardsLikeTheLocalCopy()
     {
         string container = $"src-{Guid.NewGuid():N}";
-        IArtifactStore store = await BlobArtifactStore.CreateAsync(Options(container));
+        IArtifactStore store = await BlobArtifactStore.CreateContainerIfNotExistsAsync(Options(container));
         foreach (string file in Directory.EnumerateFiles(coco.Root, "*", SearchOption.AllDirectories))
         {
             await using var content = File.OpenRead(file);
@@ -107,7 +107,7 @@ public sealed class BlobShardsTests(AzuriteFixture azurite, GeneratedCoco coco) 
         Assert.True(File.Exists(Path.Combine(output, "datasets", hash, "shards", ShardFormat.IndexName)), text);
     }
 
-    private async Task<IArtifactStore> NewStoreAsync() => await BlobArtifactStore.CreateAsync(Options($"shards-{Guid.NewGuid():N}"));
+    private async Task<IArtifactStore> NewStoreAsync() => await BlobArtifactStore.CreateContainerIfNotExistsAsync(Options($"shards-{Guid.NewGuid():N}"));
 
     private BlobArtifactStoreOptions Options(string container) => new()
     {

@@ -100,6 +100,42 @@ public sealed class SupervisionTests : IDisposable
         await WaitForAsync(() => !started.Any(IsAlive), scrl);
     }
 
+    [Fact]
+    public async Task WorkerTerminatedMidJob_UploadsItsCheckpoint_HandsTheJobBack_AndExitsCleanly()
+    {
+        string store = Path.Combine(_scratch, "store"), work = Path.Combine(_scratch, "work");
+        JobMessage job = PretrainJob(store);
+        string jobFile = Path.Combine(_scratch, "job.json");
+        await File.WriteAllBytesAsync(jobFile, JobJson.Serialize(job));
+        using var scrl = ScrlUnderTest.Start(["worker", "--transport", "memory", "--store", "local:" + store, "--work-dir", work,
+                                              "--heartbeat", "1", "--claim-lease", "15", "--enqueue", jobFile]);
+        await WaitForAsync(() => InFlightJobs.Read(work) is [{ Progress: not null }], scrl);
+
+        PosixProcess.Terminate(scrl.Process.Id);   // what a container stop sends, to the supervisor first
+        await scrl.Process.WaitForExitAsync().WaitAsync(Timeout);
+
+        Assert.True(scrl.Process.ExitCode == 0, scrl.Output);
+        string prefix = Path.Combine(store, JobArtifactPath(job.ArtifactPrefix));
+        Assert.NotEmpty(Directory.EnumerateFiles(prefix, "*.ckpt", SearchOption.AllDirectories));   // before step 500, its first periodic one
+        Assert.False(File.Exists(Path.Combine(store, JobArtifactPath(JobArtifacts.Result(job)))));
+        Assert.Contains("abandoning it for redelivery", scrl.Output);
+    }
+
+    [Fact]
+    public async Task EmulatorTerminated_StopsAsOnCtrlC_AndItsAzuriteAndWorkersWithIt()
+    {
+        using var scrl = ScrlUnderTest.Start(["emulate", "--port", $"{FreeLoopbackPort()}", "--workers", "1", "--data", Path.Combine(_scratch, "emulate")]);
+        List<int> started = [];
+        await WaitForAsync(() => scrl.Output.Contains("scrl emulate API at") && (started = DescendantsOf(scrl.Process.Id)).Count >= 3, scrl);
+
+        PosixProcess.Terminate(scrl.Process.Id);
+        await scrl.Process.WaitForExitAsync().WaitAsync(Timeout);
+
+        Assert.True(scrl.Process.ExitCode == 0, scrl.Output);
+        Assert.Contains("stopping: workers checkpoint and hand back their jobs", scrl.Output);
+        Assert.DoesNotContain(started, IsAlive);
+    }
+
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     private static int FreeLoopbackPort()

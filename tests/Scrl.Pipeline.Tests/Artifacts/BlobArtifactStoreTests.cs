@@ -15,13 +15,13 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite, ITestOutputHe
 {
     protected override TimeSpan ShortLease => BlobArtifactStore.MinLeaseDuration;
 
-    protected override async Task<IArtifactStore> CreateStoreAsync() => await BlobArtifactStore.CreateAsync(NewOptions());
+    protected override async Task<IArtifactStore> CreateStoreAsync() => await BlobArtifactStore.CreateContainerIfNotExistsAsync(NewOptions());
 
     [Fact]
     public async Task FailedUpload_StagedBlocksExistButTheBlobDoesNot()
     {
         BlobArtifactStoreOptions options = NewOptions();
-        IArtifactStore store = await BlobArtifactStore.CreateAsync(options);
+        IArtifactStore store = await BlobArtifactStore.CreateContainerIfNotExistsAsync(options);
 
         await Assert.ThrowsAsync<IOException>(() =>
             store.UploadAsync("runs/r1/pretrain/x.ckpt", new PseudoRandomStream(64 << 20, failAfter: 40 << 20)));
@@ -37,7 +37,7 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite, ITestOutputHe
     public async Task OpenRead_StoredMd5DoesNotMatch_ThrowsInvalidData()
     {
         BlobArtifactStoreOptions options = NewOptions();
-        IArtifactStore store = await BlobArtifactStore.CreateAsync(options);
+        IArtifactStore store = await BlobArtifactStore.CreateContainerIfNotExistsAsync(options);
         await store.UploadAsync("runs/r1/pretrain/y.ckpt", new PseudoRandomStream(5 << 20));
         BlobClient blob = Container(options).GetBlobClient("runs/r1/pretrain/y.ckpt");
         await blob.SetHttpHeadersAsync(new BlobHttpHeaders { ContentHash = new byte[16] });
@@ -50,7 +50,7 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite, ITestOutputHe
     public async Task OpenRead_BlobWithoutMd5_ReadsEveryRangeChecksummed()
     {
         BlobArtifactStoreOptions options = NewOptions();
-        IArtifactStore store = await BlobArtifactStore.CreateAsync(options);
+        IArtifactStore store = await BlobArtifactStore.CreateContainerIfNotExistsAsync(options);
         const long size = (9 << 20) + 123;   // three 4 MiB ranges, the last partial
         await store.UploadAsync("runs/r1/pretrain/z.ckpt", new PseudoRandomStream(size));
         BlobClient blob = Container(options).GetBlobClient("runs/r1/pretrain/z.ckpt");
@@ -66,7 +66,7 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite, ITestOutputHe
     public async Task Commit_StoresWholeContentMd5()
     {
         BlobArtifactStoreOptions options = NewOptions();
-        IArtifactStore store = await BlobArtifactStore.CreateAsync(options);
+        IArtifactStore store = await BlobArtifactStore.CreateContainerIfNotExistsAsync(options);
         byte[] content = "hello checkpoint"u8.ToArray();
         await store.UploadAsync("a/b", new MemoryStream(content));
 

@@ -21,6 +21,9 @@ internal abstract record JobScript
     /// <summary>Writes the result manifest (as a real worker does before calling back) but the callback is lost.</summary>
     public sealed record LoseCallback(IReadOnlyDictionary<string, double> Metrics) : JobScript;
 
+    /// <summary>Reports a failure only after <paramref name="Delay"/> more: an attempt the orchestrator gave up on, ending late.</summary>
+    public sealed record FailLate(string Reason, TimeSpan Delay) : JobScript;
+
     /// <summary>Reports one progress event and then nothing: a hung or vanished worker.</summary>
     public sealed record Hang(long Step, long TotalSteps, double Loss) : JobScript;
 }
@@ -83,6 +86,10 @@ internal sealed class FakeWorker(IArtifactStore store) : IJobTransport, IAsyncDi
             case JobScript.Fail f:
                 await CompleteAsync(client, job, Outcome(job, JobStatus.Failed, f.Reason, new Dictionary<string, double>()));
                 break;
+            case JobScript.FailLate f:
+                await Task.Delay(f.Delay);
+                await CompleteAsync(client, job, Outcome(job, JobStatus.Failed, f.Reason, new Dictionary<string, double>()));
+                break;
             case JobScript.LoseCallback l:
                 await WriteManifestAsync(job, Outcome(job, JobStatus.Succeeded, null, l.Metrics));
                 break;
@@ -105,7 +112,7 @@ internal sealed class FakeWorker(IArtifactStore store) : IJobTransport, IAsyncDi
                                 new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(outcome, SpecJson.Options)));
 
     private static JobOutcome Outcome(JobMessage job, JobStatus status, string? reason, IReadOnlyDictionary<string, double> metrics) =>
-        new(job.JobId, status, reason, metrics, status == JobStatus.Succeeded ? [job.ArtifactPrefix + "out.bin"] : []);
+        new(job.JobId, status, reason, metrics, status == JobStatus.Succeeded ? [job.ArtifactPrefix + "out.bin"] : []) { Attempt = job.Attempt };
 
     private void Track(string runId, bool started)
     {

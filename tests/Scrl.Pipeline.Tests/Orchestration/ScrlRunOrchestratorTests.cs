@@ -103,6 +103,58 @@ public sealed class ScrlRunOrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_CallbackLost_RecoveredAtTheNextResultCheck_LongBeforeTheDeadline()
+    {
+        string runId = TestSpecs.NewId("run");
+        _host.Worker.Script = job => job.Stage == StageKind.Pretrain
+            ? new JobScript.LoseCallback(new Dictionary<string, double> { ["finalLoss"] = 0.5 })
+            : new JobScript.Succeed();
+        RunSpec spec = TestSpecs.Run(runId) with
+        {
+            Stages = TestSpecs.Run(runId).Stages with
+            {
+                Pretrain = TestSpecs.Quick(timeout: TimeSpan.FromHours(1), resultCheckInterval: TimeSpan.FromSeconds(1)),
+            },
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ScrlRunOrchestrator), spec, new StartOrchestrationOptions(runId));
+        OrchestrationMetadata done = await _host.WaitAsync(runId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        StageResult pretrain = Assert.Single(done.ReadOutputAs<RunReport>()!.Stages, s => s.Stage == "pretrain");
+        Assert.Equal((JobStatus.Succeeded, 1, true), (pretrain.Status, pretrain.Attempts, pretrain.RescuedFromManifest));
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Run_LateFailureOfAnOldAttempt_IsIgnoredWhileTheNextAttemptRuns()
+    {
+        string runId = TestSpecs.NewId("run");
+        _host.Worker.JobDuration = TimeSpan.FromSeconds(2);
+        // Attempt 1 says nothing by its 3 s deadline, then fails at about 4 s, while attempt 2 (posted at about 3.2 s)
+        // runs until about 5.2 s; the checks every second also read the failed manifest attempt 1 leaves.
+        _host.Worker.Script = job => job is { Stage: StageKind.Pretrain, Attempt: 1 }
+            ? new JobScript.FailLate("the old attempt's GPU fell off the bus", TimeSpan.FromSeconds(2))
+            : new JobScript.Succeed();
+        RunSpec spec = TestSpecs.Run(runId) with
+        {
+            Stages = TestSpecs.Run(runId).Stages with
+            {
+                Pretrain = TestSpecs.Quick(timeout: TimeSpan.FromSeconds(3), resultCheckInterval: TimeSpan.FromSeconds(1)),
+            },
+        };
+
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ScrlRunOrchestrator), spec, new StartOrchestrationOptions(runId));
+        OrchestrationMetadata done = await _host.WaitAsync(runId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        StageResult pretrain = Assert.Single(done.ReadOutputAs<RunReport>()!.Stages, s => s.Stage == "pretrain");
+        Assert.Equal((JobStatus.Succeeded, 2), (pretrain.Status, pretrain.Attempts));
+        Assert.Equal([1, 2], _host.Worker.Sent.Where(j => j.Stage == StageKind.Pretrain).Select(j => j.Attempt));
+    }
+
+    [Fact]
     public async Task Run_DeadlinePassesWithoutManifest_FailsAfterBoundedRetriesWithTheReason()
     {
         string runId = TestSpecs.NewId("run");

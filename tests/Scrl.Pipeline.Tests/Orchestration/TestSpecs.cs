@@ -5,9 +5,10 @@ namespace Scrl.Pipeline.Tests.Orchestration;
 /// <summary>Run specs whose deadlines and backoffs fit a unit test's real-time timers.</summary>
 internal static class TestSpecs
 {
-    public static StagePolicy Quick(TimeSpan? timeout = null, int maxAttempts = 3) => new()
+    public static StagePolicy Quick(TimeSpan? timeout = null, int maxAttempts = 3, TimeSpan? resultCheckInterval = null) => new()
     {
         Timeout = timeout ?? TimeSpan.FromSeconds(30),
+        ResultCheckInterval = resultCheckInterval ?? TimeSpan.FromMinutes(5),
         MaxAttempts = maxAttempts,
         FirstRetryDelay = TimeSpan.FromMilliseconds(200),
         BackoffCoefficient = 2,

@@ -34,6 +34,7 @@ public sealed class ServiceBusTestBroker : IRuntimeProvider, IDisposable
     private readonly ConcurrentDictionary<string, SendingAmqpLink> _replyLinks = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _authorizedAudiences = new();
     private readonly ConcurrentQueue<Exception> _faults = new();
+    private readonly ConcurrentQueue<(string Entity, string Claim)> _claimsUsed = new();
     private readonly AmqpConnectionListener _listener;
     private readonly Timer _lockExpiry;
     private readonly byte[] _key;
@@ -68,6 +69,12 @@ public sealed class ServiceBusTestBroker : IRuntimeProvider, IDisposable
 
     /// <summary>Audiences of the put-token requests the broker accepted, in order.</summary>
     public IReadOnlyCollection<string> AuthorizedAudiences => _authorizedAudiences;
+
+    /// <summary>
+    /// The Service Bus claim each link a client attached needs, with its queue: <c>Send</c> for a sender link,
+    /// <c>Listen</c> for a receiver and for <c>$management</c> (its one operation here, renew-lock, is a receiver's).
+    /// </summary>
+    public IReadOnlyCollection<(string Entity, string Claim)> ClaimsUsed => _claimsUsed;
 
     /// <summary>Exceptions the broker's own handlers threw: a test that ends with any has found a broker bug.</summary>
     public IReadOnlyCollection<Exception> Faults => _faults;
@@ -141,11 +148,13 @@ public sealed class ServiceBusTestBroker : IRuntimeProvider, IDisposable
             else if (node.EndsWith(ManagementSuffix, StringComparison.OrdinalIgnoreCase))
             {
                 BrokerQueue queue = Resolve(node[..^ManagementSuffix.Length]);
+                _claimsUsed.Enqueue((queue.Name, "Listen"));
                 link.RegisterMessageListener(m => OnRequest(link, m, request => HandleManagement(queue, request)));
             }
             else
             {
                 BrokerQueue queue = Resolve(node);
+                _claimsUsed.Enqueue((queue.Name, "Send"));
                 link.RegisterMessageListener(m => OnSend(link, queue, m));
             }
             return link;
@@ -165,6 +174,7 @@ public sealed class ServiceBusTestBroker : IRuntimeProvider, IDisposable
             else
             {
                 BrokerQueue queue = Resolve(node);
+                _claimsUsed.Enqueue((queue.Name, "Listen"));
                 link.RegisterCreditListener((_, _, _) => queue.Pump());
                 link.RegisterDispositionListener(delivery => OnDisposition(link, queue, delivery));
                 queue.AddReceiver(link);
