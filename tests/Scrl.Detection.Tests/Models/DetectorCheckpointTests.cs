@@ -26,6 +26,29 @@ public sealed class DetectorCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Load_FasterRcnnCheckpointAsSparseRcnn_NamesBothDetectors()
+    {
+        using var model = FasterRcnn.FromOptions(TinyDetector.Options(numClasses: 5));
+        string path = Save(model.state_dict(), "faster-rcnn");
+
+        var error = Assert.Throws<DetectorMismatchException>(() => DetectorCheckpoint.Load(path, Transform, DetectorKind.SparseRcnn));
+
+        Assert.Equal($"checkpoint '{path}' holds a faster-rcnn detector, not the sparse-rcnn asked for", error.Message);
+    }
+
+    [Fact]
+    public void Load_SparseRcnnCheckpoint_RebuildsItsShapesAndWeights()
+    {
+        using var model = SparseRcnn.FromOptions(TinySparseRcnn.Options(numClasses: 5) with { Stages = 2, Proposals = 7 });
+
+        using var loaded = (SparseRcnn)DetectorCheckpoint.Load(Save(model.state_dict(), "sparse-rcnn"), Transform, DetectorKind.SparseRcnn);
+
+        Assert.Equal(model.Options with { Transform = Transform, Backbone = loaded.Options.Backbone }, loaded.Options);
+        Assert.Equal(model.state_dict().Keys, loaded.state_dict().Keys);
+        Assert.All(model.state_dict(), kv => Assert.True(kv.Value.eq(loaded.state_dict()[kv.Key]).all().item<bool>(), kv.Key));
+    }
+
+    [Fact]
     public void Load_WithoutExpectation_BuildsTheRecordedDetectorInEvalMode()
     {
         using var model = FasterRcnn.FromOptions(TinyDetector.Options(numClasses: 5));
@@ -43,7 +66,7 @@ public sealed class DetectorCheckpointTests : IDisposable
 
         var error = Assert.Throws<DetectorMismatchException>(() => DetectorCheckpoint.Load(path, Transform));
 
-        Assert.Equal($"checkpoint '{path}' holds a 'Scrl' model, not a fine-tuned detector (faster-rcnn, retinanet, mask-rcnn, keypoint-rcnn)", error.Message);
+        Assert.Equal($"checkpoint '{path}' holds a 'Scrl' model, not a fine-tuned detector (faster-rcnn, retinanet, mask-rcnn, keypoint-rcnn, sparse-rcnn)", error.Message);
     }
 
     [Fact]

@@ -78,6 +78,26 @@ public class CocoTinyLearningTests(ITestOutputHelper output)
                                                minimumAp50: 0.3, minimumRise: 0.25);
     }
 
+    /// <summary>
+    /// Set prediction learns too: a random tiny Sparse R-CNN (R18-FPN, 64-wide proposals, 50 of them, the authors' six
+    /// stages and deep supervision, AdamW with clipping) on the same 16 images at 224 px, every object relabelled
+    /// "object", must find them without NMS: training-set AP50 well above the untrained model's (0.24 against 0.00
+    /// after 300 steps here, AP 0.08; its loss 55.7 -> 15.2), 0.5-2 s a step on one thread of a busy 2-core machine.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Shared")]
+    public void FinetuneSparseRcnn_CocoTinyTrainAsOneClass_TrainingAp50RisesAboveZero()
+    {
+        var (dataset, annotations) = CocoTinyTrain(oneClass: true);
+        var train = new DetectionDataset(dataset, training: true);
+        TorchSharp.torch.random.manual_seed(1);
+        using var model = SparseRcnn.FromOptions(TinySparseRcnn.Options(train.NumClasses) with
+        {
+            Transform = new TransformOptions { MinSize = [ImageSize], MaxSize = ImageSize },
+        });
+        AssertLearns(model, dataset, annotations, TinySparseRcnn.Schedule(Schedule(baseLearningRate: 2e-4, steps: 300)), minimumAp50: 0.15, minimumRise: 0.15);
+    }
+
     private static (ImageDataset Dataset, string Annotations) CocoTinyTrain(bool oneClass = false)
     {
         string images = SharedReference.PathOf("data/coco-tiny/train2017");
