@@ -20,6 +20,21 @@ public sealed class PretrainStageOptionsTests
         Assert.Equal(["method=Byol", "network.backbone=ResNet18", "data.format=Shards", "run.maxSteps=4"], options.Overrides);
     }
 
+    [Theory]
+    [InlineData(PretrainMethod.ScrlContrastive, "scrl_contrastive_200ep", Scrl.Core.Configuration.PretrainMethod.ScrlContrastive)]
+    [InlineData(PretrainMethod.InputConsistency, "input_consistency_200ep", Scrl.Core.Configuration.PretrainMethod.InputConsistency)]
+    public void FromRun_PapersVariants_LoadAsTheCoreMethodOfTheirPreset(PretrainMethod method, string preset,
+                                                                         Scrl.Core.Configuration.PretrainMethod expected)
+    {
+        var options = PretrainStageOptions.FromRun(new StageJobOptions.Pretrain(
+            method, Backbone.ResNet18, preset, new Dictionary<string, string>(), ["datasets/abc/shards/index.json"]));
+
+        var config = options!.LoadConfig("/data/shards");
+
+        Assert.Equal(expected, config.Method);
+        Assert.Equal(Scrl.Core.Models.ResNetVariant.ResNet18, config.Network.Backbone);
+    }
+
     [Fact]
     public void Parse_RunOptionsWithoutAShardIndex_IsAProblem()
     {

@@ -33,6 +33,11 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         [CommandOption("--size <PX>")] public int? Size { get; init; }
         [CommandOption("--batch <N>")] public int? Batch { get; init; }
 
+        [CommandOption("--method <METHOD>")]
+        [Description("Scrl|Byol|ScrlContrastive|InputConsistency: times that method's 200-epoch preset.")]
+        [DefaultValue(PretrainMethod.Scrl)]
+        public PretrainMethod Method { get; init; } = PretrainMethod.Scrl;
+
         [CommandOption("--steps <N>")]
         [DefaultValue(5)]
         public int Steps { get; init; } = 5;
@@ -69,24 +74,33 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         AnsiConsole.MarkupLineInterpolated($"torch threads {get_num_threads()}, device {device}; medians over {settings.Steps} steps after {settings.Warmup} warm-up steps");
         foreach (var (arch, size, batch) in cases)
         {
-            var config = ConfigLoader.Load("scrl_200ep", [$"network.backbone={arch}", $"augment.inputSize={size}", $"boxes.inputSize={size}",
+            var config = ConfigLoader.Load(PresetOf(settings.Method), [$"network.backbone={arch}", $"augment.inputSize={size}", $"boxes.inputSize={size}",
                                                           $"run.batchSize={batch}", .. settings.Overrides]);
             if (settings.Data is "synthetic" or "both")
-                Report(arch, size, batch, "synthetic", settings.Overrides, BenchSynthetic(config, device, settings));
+                Report(config.Method, arch, size, batch, "synthetic", settings.Overrides, BenchSynthetic(config, device, settings));
             if (settings.Data is "jpeg" or "both")
-                Report(arch, size, batch, "jpeg", settings.Overrides, await BenchJpeg(config, device, settings, cancellationToken));
+                Report(config.Method, arch, size, batch, "jpeg", settings.Overrides, await BenchJpeg(config, device, settings, cancellationToken));
         }
         return 0;
     }
 
     /// <summary>One JSON line per case, in the shape bench/pytorch_scrl_step.py prints, so the two can be compared by script.</summary>
-    private static void Report(string arch, int size, int batch, string data, string[] overrides, PhaseTimer timer)
+    private static string PresetOf(PretrainMethod method) => method switch
+    {
+        PretrainMethod.Scrl => "scrl_200ep",
+        PretrainMethod.Byol => "byol_200ep",
+        PretrainMethod.ScrlContrastive => "scrl_contrastive_200ep",
+        PretrainMethod.InputConsistency => "input_consistency_200ep",
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "unknown method"),
+    };
+
+    private static void Report(PretrainMethod method, string arch, int size, int batch, string data, string[] overrides, PhaseTimer timer)
     {
         var medians = timer.Medians();
         double step = medians[TotalPhase];
         var record = new Dictionary<string, object>
         {
-            ["framework"] = "scrl.cloud (TorchSharp)", ["arch"] = arch, ["size"] = size, ["batch"] = batch, ["data"] = data,
+            ["framework"] = "scrl.cloud (TorchSharp)", ["method"] = method.ToString(), ["arch"] = arch, ["size"] = size, ["batch"] = batch, ["data"] = data,
             ["overrides"] = overrides,
             ["median_step_s"] = Math.Round(step, 4), ["median_step_cpu_s"] = Math.Round(medians[CpuPhase], 4),
             ["pairs_per_s"] = Math.Round(batch / step, 3),
@@ -103,7 +117,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         var images = Enumerable.Range(0, config.Run.BatchSize)
             .Select(_ => randint(0, 256, [3, 375, 500], ScalarType.Byte, generator: generator)).ToArray();   // [3, H, W] each
         using var source = new ImageBatch(images, Enumerable.Range(0, images.Length).Select(i => (long)i).ToArray(), null, LoaderPosition.Start);
-        using var batch = new TwoViewBatchBuilder(config.Augment, config.Boxes, config.Run.Seed).Build(source);
+        using var batch = TwoViewBatchBuilder.ForConfig(config).Build(source);
         using var trainer = new ScrlTrainer(config, stepsPerEpoch: 1000, device);
         var timer = new PhaseTimer(device);
         for (int i = 0; i < settings.Warmup + settings.Steps; i++)
@@ -121,7 +135,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
     }
 
     private static string Describe(PretrainConfig config) =>
-        $"{config.Network.Backbone} {config.Augment.InputSize} px batch {config.Run.BatchSize}";
+        $"{config.Method} {config.Network.Backbone} {config.Augment.InputSize} px batch {config.Run.BatchSize}";
 
     /// <summary>The generated JPEG dataset through the background loader, as training reads it.</summary>
     private static async Task<PhaseTimer> BenchJpeg(PretrainConfig config, Device device, Settings settings, CancellationToken ct)
@@ -131,7 +145,7 @@ public sealed class BenchPretrainCommand : AsyncCommand<BenchPretrainCommand.Set
         var loader = PretrainDataLoader.Create(source, new PretrainDataLoaderOptions
         {
             BatchSize = config.Run.BatchSize, Seed = 0, PrefetchBatches = config.Data.PrefetchBatches, DecodeWorkers = config.Data.DecodeWorkers,
-        }, new TwoViewBatchBuilder(config.Augment, config.Boxes, config.Run.Seed).Build);
+        }, TwoViewBatchBuilder.ForConfig(config).Build);
         using var trainer = new ScrlTrainer(config, loader.BatchesPerEpoch, device);
         var timer = new PhaseTimer(device);
         int step = 0;

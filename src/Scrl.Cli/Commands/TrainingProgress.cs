@@ -19,7 +19,7 @@ internal static class TrainingProgress
                 {
                     task.Value = p.Step;
                     Breadcrumb.Leave($"pretraining {job.Layout.Root}, step {p.Step} of {job.TotalSteps} (epoch {p.Epoch})");
-                    task.Description = $"ep {p.Epoch} loss {p.Loss:F4} lr {p.LearningRate:G3} m {p.EmaMomentum:F4} {p.PairsPerSecond:F1} img/s";
+                    task.Description = $"ep {p.Epoch} loss {p.Loss:F4} lr {p.LearningRate:G3} {(p.EmaMomentum is { } m ? $"m {m:F4} " : "")}{p.PairsPerSecond:F1} img/s";
                 });
                 var outcome = await job.RunAsync(progress, cancellationToken);
                 task.Value = outcome.Step;   // a resumed run that had nothing left to do reports no step

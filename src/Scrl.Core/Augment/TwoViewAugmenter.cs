@@ -9,7 +9,7 @@ namespace Scrl.Core.Augment;
 /// views are reproducible from (seed, epoch, sample index) whatever the batch composition.
 /// </summary>
 /// <remarks>Shapes: B images, S = <see cref="AugmentOptions.InputSize"/>. Inputs are uint8 [3, H_b, W_b].</remarks>
-public sealed class TwoViewAugmenter
+public sealed class TwoViewAugmenter : ITwoViewAugmenter
 {
     private readonly AugmentOptions _options;
     private readonly ViewParameterSampler _sampler;

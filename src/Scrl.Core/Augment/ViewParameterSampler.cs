@@ -25,6 +25,15 @@ public sealed class ViewParameterSampler
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentNullException.ThrowIfNull(probabilities);
         var geometry = _crops.Sample(rng, height, width) with { Flipped = rng.Bernoulli(probabilities.HorizontalFlip) };
+        return SampleAppearance(rng, geometry, probabilities);
+    }
+
+    /// <summary>The photometric draws only (jitter on, from the jitter draws on), for a view whose crop and flip are
+    /// already decided.</summary>
+    public ViewParameters SampleAppearance(IRandomSource rng, ViewGeometry geometry, ViewProbabilities probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        ArgumentNullException.ThrowIfNull(probabilities);
         var jitter = rng.Bernoulli(probabilities.ColorJitter) ? SampleJitter(rng) : null;
         bool gray = rng.Bernoulli(probabilities.Grayscale);
         double? blur = rng.Bernoulli(probabilities.Blur) ? SampleBlurStrength(rng) : null;

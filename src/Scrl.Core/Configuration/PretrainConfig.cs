@@ -1,12 +1,8 @@
-using System.Text.Json.Serialization;
 using Scrl.Core.Augment;
 using Scrl.Core.Boxes;
 using Scrl.Core.Models;
 
 namespace Scrl.Core.Configuration;
-
-[JsonConverter(typeof(JsonStringEnumConverter<PretrainMethod>))]
-public enum PretrainMethod { Scrl, Byol }
 
 /// <summary>
 /// Everything a pretraining run needs. Defaults reproduce the official <c>scrl_200ep</c> recipe
@@ -23,6 +19,12 @@ public sealed record PretrainConfig
     public RunOptions Run { get; init; } = new();
     public OnlineRoiEvalOptions OnlineRoiEval { get; init; } = new();
 
+    /// <summary>NT-Xent settings; read only by <see cref="PretrainMethod.ScrlContrastive"/>.</summary>
+    public ContrastiveOptions Contrastive { get; init; } = new();
+
+    /// <summary>How the shared crop is cut and reshaped; read only by <see cref="PretrainMethod.InputConsistency"/>.</summary>
+    public InputConsistencyOptions InputConsistency { get; init; } = new();
+
     public IReadOnlyList<ValidationError> Validate()
     {
         var errors = new List<ValidationError>();
@@ -33,6 +35,9 @@ public sealed record PretrainConfig
         errors.AddRange(Optim.Validate("optim"));
         errors.AddRange(Run.Validate("run"));
         errors.AddRange(OnlineRoiEval.Validate("onlineRoiEval"));
+        errors.AddRange(Contrastive.Validate("contrastive"));
+        errors.AddRange(InputConsistency.Validate("inputConsistency"));
+        if (!Enum.IsDefined(Method)) errors.Add(new("method", $"unknown method {Method}"));
         if (Optim.WarmupEpochs >= Run.Epochs)
             errors.Add(new("optim.warmupEpochs", $"must be < run.epochs ({Run.Epochs}), was {Optim.WarmupEpochs}"));
         if (Boxes.InputSize != Augment.InputSize)

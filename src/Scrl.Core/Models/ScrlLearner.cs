@@ -1,3 +1,4 @@
+using Scrl.Core.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,7 +7,9 @@ namespace Scrl.Core.Models;
 
 /// <summary>
 /// Everything SCRL (or BYOL) trains: the online network and predictor, the EMA target network, and an optional
-/// online linear classifier that monitors the representation without shaping it.
+/// online linear classifier that monitors the representation without shaping it. With the contrastive objective
+/// (appendix I) it is SimCLR's learner instead: the online network alone, trained with NT-Xent, and no predictor or
+/// target (their keys are absent).
 /// </summary>
 /// <remarks>
 /// Mirrors kakaobrain/scrl trainer/trainer.py SCRLTrainer._forward and trainer/base.py (target init, EMA).
@@ -18,34 +21,46 @@ public sealed class ScrlLearner : nn.Module
 {
     // Field names are state-dict keys: never rename.
     private readonly ScrlNetwork online;
-    private readonly MlpHead predictor;
-    private readonly ScrlNetwork target;
+    private readonly MlpHead? predictor;
+    private readonly ScrlNetwork? target;
     private readonly Linear? classifier;
+
+    private readonly ContrastiveOptions? _contrastive;
 
     /// <summary>Builds online, predictor, target and classifier in that order from the global torch generator;
     /// seed it (<c>torch.random.manual_seed</c>) first for a reproducible init.</summary>
-    public ScrlLearner(ScrlLearnerOptions options) : base(nameof(ScrlLearner))
+    /// <param name="options">Network sizes.</param>
+    /// <param name="contrastive">Null for the BYOL regression against an EMA target (SCRL, BYOL, input consistency);
+    /// set for SimCLR's NT-Xent, which builds only the online network (and the classifier).</param>
+    public ScrlLearner(ScrlLearnerOptions options, ContrastiveOptions? contrastive = null) : base(nameof(ScrlLearner))
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
+        var errors = options.Validate().Concat(contrastive?.Validate() ?? []).ToList();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors), nameof(options));
         Options = options;
+        _contrastive = contrastive;
         online = CreateNetwork(options);
-        predictor = new MlpHead(options.ProjectionSize, options.HiddenSize, options.ProjectionSize);
-        target = CreateNetwork(options);
+        if (contrastive is null)
+        {
+            predictor = new MlpHead(options.ProjectionSize, options.HiddenSize, options.ProjectionSize);
+            target = CreateNetwork(options);
+        }
         if (options.NumClasses > 0)
             classifier = nn.Linear(online.Encoder.OutputChannels, options.NumClasses);
         RegisterComponents();
-        foreach (var p in target.parameters()) p.requires_grad = false;
+        foreach (var p in target?.parameters() ?? []) p.requires_grad = false;
     }
 
     public ScrlLearnerOptions Options { get; }
 
     public ScrlNetwork Online => online;
 
-    public MlpHead Predictor => predictor;
+    /// <summary>Whether there is an EMA target (and a predictor): false for the contrastive objective.</summary>
+    public bool HasTarget => target is not null;
 
-    public ScrlNetwork Target => target;
+    public MlpHead Predictor => predictor ?? throw new InvalidOperationException("The contrastive learner has no predictor.");
+
+    public ScrlNetwork Target => target ?? throw new InvalidOperationException("The contrastive learner has no target network.");
 
     public Linear? Classifier => classifier;
 
@@ -72,14 +87,8 @@ public sealed class ScrlLearner : nn.Module
         // frees each one as soon as it has used it (as in PyTorch) instead of all of them when the step ends.
         using var scope = NewDisposeScope();
         var onlineOut = online.call(views, rois);                                // projections [2R or 2B, D], pooled [2B, C]
-        var predictions = predictor.call(onlineOut.Projection);                  // [2R or 2B, D]
-
-        Tensor targets;                                                          // [2R or 2B, D]
-        using (no_grad())
-        using (NewDisposeScope())                                                // free target activations at once
-            targets = target.call(views, rois).Projection.MoveToOuterDisposeScope();
-
-        var regression = ScrlLoss.Symmetric(predictions, targets);
+        var regression = _contrastive is null ? RegressionToTarget(views, rois, onlineOut.Projection)
+                                              : NtXentLoss.Compute(onlineOut.Projection, _contrastive.Temperature);
         if (classifier is null)
         {
             regression.MoveToOuterDisposeScope();
@@ -99,8 +108,19 @@ public sealed class ScrlLearner : nn.Module
     {
         if (momentum is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "must be in [0, 1]");
         using var noGrad = no_grad();
-        foreach (var (t, o) in target.parameters().Zip(online.parameters()))
+        foreach (var (t, o) in Target.parameters().Zip(online.parameters()))
             t.mul_(momentum).add_(o, alpha: 1 - momentum);
+    }
+
+    /// <returns>BYOL's symmetric loss between the predictor's output and the target's projections.</returns>
+    private Tensor RegressionToTarget(Tensor views, Tensor? rois, Tensor onlineProjection)
+    {
+        var predictions = predictor!.call(onlineProjection);                     // [2R or 2B, D]
+        Tensor targets;                                                          // [2R or 2B, D]
+        using (no_grad())
+        using (NewDisposeScope())                                                // free target activations at once
+            targets = target!.call(views, rois).Projection.MoveToOuterDisposeScope();
+        return ScrlLoss.Symmetric(predictions, targets);
     }
 
     private static ScrlNetwork CreateNetwork(ScrlLearnerOptions options) =>

@@ -43,7 +43,6 @@ internal sealed class MetricWindow
             ["loss"] = _lossSum / Count,
             ["loss/regression"] = _regressionSum / Count,
             ["lr"] = last.LearningRate,
-            ["ema_momentum"] = last.EmaMomentum,
             ["throughput/pairs_per_s"] = PairsPerSecond,
             ["time/step_s"] = _totalSeconds / Count,
             ["time/data_wait_s"] = _dataSeconds / Count,
@@ -52,6 +51,7 @@ internal sealed class MetricWindow
             ["data/skipped_batches"] = skippedBatches,
         };
         if (last.ClassificationLoss is not null) scalars["loss/online_classifier"] = _classificationSum / Count;
+        if (last.EmaMomentum is { } momentum) scalars["ema_momentum"] = momentum;
         LastLoss = _lossSum / Count;
         _lossSum = _regressionSum = _classificationSum = _dataSeconds = _totalSeconds = 0;
         _images = _imagesWithBoxes = _pairs = 0;

@@ -62,7 +62,7 @@ public sealed class PretrainJob : IDisposable
             DropLast = config.Data.DropLast,
             PrefetchBatches = config.Data.PrefetchBatches,
             DecodeWorkers = config.Data.DecodeWorkers,
-        }, new TwoViewBatchBuilder(config.Augment, config.Method == PretrainMethod.Scrl ? config.Boxes : null, config.Run.Seed).Build);
+        }, TwoViewBatchBuilder.ForConfig(config).Build);
 
         _trainer = new ScrlTrainer(config, _loader.BatchesPerEpoch, device);
         _checkpoints = new CheckpointStore(Layout.Checkpoints, config.Run.KeepCheckpoints);
@@ -105,7 +105,7 @@ public sealed class PretrainJob : IDisposable
                     double dataSeconds = clock.Elapsed.TotalSeconds;
                     using (batch)
                     {
-                        if (_config.Method == PretrainMethod.Scrl && batch.Rois is null)
+                        if (_config.Method.UsesBoxes() && batch.Rois is null)
                             skipped++;                                 // no box pair in the whole batch: nothing to learn from
                         else
                             window.Add(_trainer.Step(batch, step), batch, dataSeconds, clock.Elapsed.TotalSeconds);

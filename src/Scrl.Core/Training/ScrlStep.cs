@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace Scrl.Core.Training;
 
 /// <summary>
-/// One SCRL (or BYOL) iteration: forward and losses, backward, LARS step at the scheduled rate, then the target EMA.
+/// One SCRL (or BYOL) iteration: forward and losses, backward, LARS step at the scheduled rate, then the target EMA
+/// (when the learner has a target: the contrastive objective has none, so it takes no momentum update).
 /// </summary>
 /// <remarks>Mirrors the body of kakaobrain/scrl trainer/trainer.py SCRLTrainer.run's step loop (without AMP).</remarks>
 public sealed class ScrlStep
@@ -48,8 +49,12 @@ public sealed class ScrlStep
         // raises the peak (by the size of the trained parameters).
         _learner.zero_grad();
 
-        double m = _emaMomentum.At(globalStep);
-        _learner.UpdateTarget(m);
+        double? m = null;
+        if (_learner.HasTarget)
+        {
+            m = _emaMomentum.At(globalStep);
+            _learner.UpdateTarget(m.Value);
+        }
         timer?.Mark("optimizer+ema");
 
         // One device-to-host copy for all reported numbers.

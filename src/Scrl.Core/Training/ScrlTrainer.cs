@@ -35,7 +35,7 @@ public sealed class ScrlTrainer : IDisposable
         lock (GlobalGeneratorLock)
         {
             random.manual_seed(config.Run.Seed);
-            Learner = new ScrlLearner(config.Network);
+            Learner = new ScrlLearner(config.Network, config.Method.IsContrastive() ? config.Contrastive : null);
         }
         Learner.to(device);
         _optimizer = new Lars(LarsGrouping.Group(Learner.OptimizedParameters(), OfficialParameterNames.FromLearnerName,
@@ -56,7 +56,7 @@ public sealed class ScrlTrainer : IDisposable
         using (NewDisposeScope())
         {
             var views = batch.Views.to(_device);
-            var rois = _config.Method == PretrainMethod.Scrl ? batch.Rois!.to(_device) : null;
+            var rois = _config.Method.UsesBoxes() ? batch.Rois!.to(_device) : null;
             var labels = _config.Network.NumClasses > 0 ? batch.Labels!.to(_device) : null;
             timer?.Mark("to-device");
             result = _step.Run(views, rois, labels, globalStep, timer);

@@ -1,5 +1,6 @@
 using Scrl.Core.Augment;
 using Scrl.Core.Boxes;
+using Scrl.Core.Configuration;
 using Scrl.Core.Data.Loading;
 using Scrl.Core.Randomness;
 using static TorchSharp.torch;
@@ -16,16 +17,35 @@ public sealed class TwoViewBatchBuilder
     private const ulong AugmentStream = 1;
     private const ulong BoxStream = 2;
 
-    private readonly TwoViewAugmenter _augmenter;
+    private readonly ITwoViewAugmenter _augmenter;
     private readonly SpatialBoxGenerator? _boxes;
     private readonly long _seed;
 
     /// <param name="boxes">Box options for SCRL; null for BYOL (image-level loss, no boxes).</param>
     public TwoViewBatchBuilder(AugmentOptions augment, BoxGenOptions? boxes, long seed)
+        : this(new TwoViewAugmenter(augment), boxes, seed)
     {
-        _augmenter = new TwoViewAugmenter(augment);
+    }
+
+    /// <param name="augmenter">Makes both views of each image.</param>
+    /// <param name="boxes">Box options for the RoI-level methods; null for image-level ones (no boxes).</param>
+    /// <param name="seed">Root of every random draw.</param>
+    public TwoViewBatchBuilder(ITwoViewAugmenter augmenter, BoxGenOptions? boxes, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(augmenter);
+        _augmenter = augmenter;
         _boxes = boxes is null ? null : new SpatialBoxGenerator(boxes);
         _seed = seed;
+    }
+
+    /// <summary>The views and boxes <paramref name="config"/>'s method trains on.</summary>
+    public static TwoViewBatchBuilder ForConfig(PretrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ITwoViewAugmenter augmenter = config.Method.UsesConsistentInputs()
+            ? new InputConsistentAugmenter(config.Augment, config.InputConsistency)
+            : new TwoViewAugmenter(config.Augment);
+        return new TwoViewBatchBuilder(augmenter, config.Method.UsesBoxes() ? config.Boxes : null, config.Run.Seed);
     }
 
     public TwoViewBatch Build(ImageBatch batch)
