@@ -20,24 +20,31 @@ public class DetectionTrainerTests(ITestOutputHelper output)
         TestMinSize = TinyDetector.ImageSize, MaxSize = TinyDetector.ImageSize, Seed = 3, CheckpointPeriod = 3,
     };
 
-    [Fact]
-    public void Trainer_ResumeFromCheckpoint_MatchesUninterruptedRunBitwise()
+    /// <summary>SGD for the R-CNNs; Sparse R-CNN's AdamW with clipping and the crop augmentation, whose state and draws must resume too.</summary>
+    [Theory]
+    [InlineData(DetectorKind.FasterRcnn)]
+    [InlineData(DetectorKind.SparseRcnn)]
+    public void Trainer_ResumeFromCheckpoint_MatchesUninterruptedRunBitwise(DetectorKind kind)
     {
         var train = new DetectionDataset(TinyDetector.Read(TinyDetector.GenerateShapes(6, 1), CocoLayout.Train), training: true);
         string checkpoints = Directory.CreateTempSubdirectory("trainer-resume").FullName;
-        using var straight = FasterRcnn.FromOptions(TinyDetector.Options(train.NumClasses));
+        Detector Build() => kind == DetectorKind.SparseRcnn
+            ? SparseRcnn.FromOptions(TinySparseRcnn.Options(train.NumClasses) with { Stages = 2 })
+            : FasterRcnn.FromOptions(TinyDetector.Options(train.NumClasses));
+        var options = kind == DetectorKind.SparseRcnn ? TinySparseRcnn.Schedule(Options) with { BaseLearningRate = 1e-3, RandomCrop = true } : Options;
+        using var straight = Build();
         var initial = straight.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
 
-        new DetectionTrainer(straight, train, Options).Run(0, null, null, null, CancellationToken.None);
+        new DetectionTrainer(straight, train, options).Run(0, null, null, null, CancellationToken.None);
 
-        using (var firstHalf = FasterRcnn.FromOptions(TinyDetector.Options(train.NumClasses)))
+        using (var firstHalf = Build())
         {
             BackboneLoad.Into(firstHalf, initial);
-            new DetectionTrainer(firstHalf, train, Options with { MaxSteps = 3 })
+            new DetectionTrainer(firstHalf, train, options with { MaxSteps = 3 })
                 .Run(0, new CheckpointStore(checkpoints, keep: 1), null, null, CancellationToken.None);
         }
-        using var resumed = FasterRcnn.FromOptions(TinyDetector.Options(train.NumClasses));
-        var trainer = new DetectionTrainer(resumed, train, Options);
+        using var resumed = Build();
+        var trainer = new DetectionTrainer(resumed, train, options);
         using (var latest = new CheckpointStore(checkpoints, keep: 1).LoadLatest()!)
             Assert.Equal(3, trainer.Restore(latest));
         trainer.Run(3, null, null, null, CancellationToken.None);
@@ -45,7 +52,8 @@ public class DetectionTrainerTests(ITestOutputHelper output)
         var expected = straight.state_dict();
         var differing = resumed.state_dict().Where(kv => !kv.Value.eq(expected[kv.Key]).all().item<bool>()).Select(kv => kv.Key).ToList();
         Assert.True(differing.Count == 0, $"{differing.Count} tensors differ after resume, e.g. {string.Join(", ", differing.Take(5))}");
-        Assert.False(expected["roi_heads.box_predictor.cls_score.weight"].eq(initial["roi_heads.box_predictor.cls_score.weight"]).all().item<bool>());
+        string classifier = kind == DetectorKind.SparseRcnn ? "head.head_series.1.class_logits.weight" : "roi_heads.box_predictor.cls_score.weight";
+        Assert.False(expected[classifier].eq(initial[classifier]).all().item<bool>());
         foreach (var t in initial.Values) t.Dispose();
     }
 
