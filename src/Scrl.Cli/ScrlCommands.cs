@@ -28,6 +28,12 @@ public static class ScrlCommands
             roiEval.SetDefaultCommand<RoiEvalCommand>();
             roiEval.AddCommand<RoiEvalCompareCommand>("compare").WithDescription("Evaluate several backbones on the same RoIs; one ranked table.");
         });
+        config.AddBranch("analyze", analyze =>
+        {
+            analyze.SetDescription("Analyses across runs.");
+            analyze.AddCommand<AnalyzeCorrelationCommand>("correlation")
+                .WithDescription("Pearson's r, bootstrap interval and regression band of protocol top-1 (RoI, image linear) against fine-tuning AP (Figure A1).");
+        });
         config.AddCommand<DoctorCommand>("doctor")
             .WithDescription("Report the torch backend, threads and CUDA availability.");
         config.AddBranch("bench", bench =>

@@ -34,10 +34,10 @@ public static class CorrelationPlot
         var xs = points.Select(p => 100 * p.Top1).ToList();
         var ys = points.Select(p => p.DownstreamAp).ToList();
         // The bands belong on the axes too, or their ends would be cut off.
-        foreach (var fit in analysis.Protocols.Select(p => p.Fit).OfType<LinearFit>())
-            foreach (double x in new[] { xs.Min() / 100, xs.Max() / 100 })
+        foreach (var protocol in analysis.Protocols.Where(p => p.Fit is not null))
+            foreach (double x in new[] { protocol.Points.Min(p => p.Top1), protocol.Points.Max(p => p.Top1) })
             {
-                var (low, high) = fit.Band(x);
+                var (low, high) = protocol.Fit!.Band(x);
                 ys.Add(low);
                 ys.Add(high);
             }
@@ -56,9 +56,8 @@ public static class CorrelationPlot
 
         canvas.Save();
         canvas.ClipRect(area);
-        double xMin = xs.Min() / 100, xMax = xs.Max() / 100;
         for (int i = 0; i < analysis.Protocols.Count; i++)
-            DrawProtocol(canvas, analysis.Protocols[i], Palette[i % Palette.Length], xMin, xMax, X, Y);
+            DrawProtocol(canvas, analysis.Protocols[i], Palette[i % Palette.Length], X, Y);
         canvas.Restore();
         DrawLegend(canvas, analysis, area, font, ink);
     }
@@ -83,9 +82,10 @@ public static class CorrelationPlot
         canvas.DrawRect(area, axis);
     }
 
-    private static void DrawProtocol(SKCanvas canvas, ProtocolCorrelation protocol, SKColor colour, double xMin, double xMax,
-                                     Func<double, float> x, Func<double, float> y)
+    /// <summary>Points, and the line and band over the protocol's own top-1 range (no extrapolation).</summary>
+    private static void DrawProtocol(SKCanvas canvas, ProtocolCorrelation protocol, SKColor colour, Func<double, float> x, Func<double, float> y)
     {
+        double xMin = protocol.Points.Min(p => p.Top1), xMax = protocol.Points.Max(p => p.Top1);
         if (protocol.Fit is { } fit)
         {
             using var band = new SKPath();
