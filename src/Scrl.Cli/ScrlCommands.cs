@@ -34,6 +34,12 @@ public static class ScrlCommands
             analyze.AddCommand<AnalyzeCorrelationCommand>("correlation")
                 .WithDescription("Pearson's r, bootstrap interval and regression band of protocol top-1 (RoI, image linear) against fine-tuning AP (Figure A1).");
         });
+        config.AddBranch("boxes", boxes =>
+        {
+            boxes.SetDescription("Spatially consistent box pairs.");
+            boxes.AddCommand<BoxesShowCommand>("show")
+                .WithDescription("Draw an image's two augmented views side by side with each matched box pair in its own colour, as pretraining draws them.");
+        });
         config.AddCommand<DoctorCommand>("doctor")
             .WithDescription("Report the torch backend, threads and CUDA availability.");
         config.AddBranch("bench", bench =>
