@@ -28,6 +28,8 @@ public static class ScrlCommands
             roiEval.SetDefaultCommand<RoiEvalCommand>();
             roiEval.AddCommand<RoiEvalCompareCommand>("compare").WithDescription("Evaluate several backbones on the same RoIs; one ranked table.");
         });
+        config.AddCommand<LinearEvalCommand>("linear-eval")
+            .WithDescription("Image-level linear evaluation of a frozen backbone (global-pooled C5) on labelled ImageFolders; writes into the run.");
         config.AddBranch("analyze", analyze =>
         {
             analyze.SetDescription("Analyses across runs.");
@@ -61,6 +63,7 @@ public static class ScrlCommands
         {
             data.SetDescription("Datasets.");
             data.AddCommand<GenerateDataCommand>("generate").WithDescription("Write the synthetic shapes dataset (COCO json + JPEGs).");
+            data.AddCommand<CropDataCommand>("crops").WithDescription("Crop every box of a COCO dataset into labelled train/ and val/ ImageFolders (for linear-eval).");
         });
     }
 }
