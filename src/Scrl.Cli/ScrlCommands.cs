@@ -28,6 +28,20 @@ public static class ScrlCommands
             roiEval.SetDefaultCommand<RoiEvalCommand>();
             roiEval.AddCommand<RoiEvalCompareCommand>("compare").WithDescription("Evaluate several backbones on the same RoIs; one ranked table.");
         });
+        config.AddCommand<LinearEvalCommand>("linear-eval")
+            .WithDescription("Image-level linear evaluation of a frozen backbone (global-pooled C5) on labelled ImageFolders; writes into the run.");
+        config.AddBranch("analyze", analyze =>
+        {
+            analyze.SetDescription("Analyses across runs.");
+            analyze.AddCommand<AnalyzeCorrelationCommand>("correlation")
+                .WithDescription("Pearson's r, bootstrap interval and regression band of protocol top-1 (RoI, image linear) against fine-tuning AP (Figure A1).");
+        });
+        config.AddBranch("boxes", boxes =>
+        {
+            boxes.SetDescription("Spatially consistent box pairs.");
+            boxes.AddCommand<BoxesShowCommand>("show")
+                .WithDescription("Draw an image's two augmented views side by side with each matched box pair in its own colour, as pretraining draws them.");
+        });
         config.AddCommand<DoctorCommand>("doctor")
             .WithDescription("Report the torch backend, threads and CUDA availability.");
         config.AddBranch("bench", bench =>
@@ -49,6 +63,7 @@ public static class ScrlCommands
         {
             data.SetDescription("Datasets.");
             data.AddCommand<GenerateDataCommand>("generate").WithDescription("Write the synthetic shapes dataset (COCO json + JPEGs).");
+            data.AddCommand<CropDataCommand>("crops").WithDescription("Crop every box of a COCO dataset into labelled train/ and val/ ImageFolders (for linear-eval).");
         });
     }
 }

@@ -31,7 +31,7 @@ public sealed class PretrainCommand : AsyncCommand<PretrainCommand.Settings>
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]{config.Method}[/] {config.Network.Backbone} on {source.Description}: {source.SamplesPerEpoch} images, batch {config.Run.BatchSize}, {job.TotalSteps} steps, device {device}");
         var outcome = await TrainingProgress.RunAsync(job, cancellationToken);
-        RunReport.Write(job.Layout);
+        RunReport.Write(job.Layout, await BoxPairReport.WriteAsync(job.Layout, config, source, cancellationToken: CancellationToken.None));
 
         AnsiConsole.Markup(outcome.Completed ? "[green]done[/]" : "[yellow]stopped[/]");
         AnsiConsole.MarkupLineInterpolated($" at step {outcome.Step}, loss {outcome.FinalLoss?.ToString("F4") ?? "n/a"}");

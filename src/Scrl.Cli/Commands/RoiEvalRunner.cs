@@ -1,19 +1,31 @@
 using Scrl.Core;
 using Scrl.Core.Data.Coco;
 using Scrl.Core.Evaluation;
+using Scrl.Core.Models;
 using Spectre.Console;
 
 namespace Scrl.Cli.Commands;
 
-/// <summary>Loads the splits once and evaluates backbones on them under a Spectre progress display.</summary>
-internal sealed class RoiEvalRunner(RoiEvalSettings settings, IAnsiConsole console)
+/// <summary>Loads the splits once and evaluates backbones on them under a Spectre progress display (RoI and image-level protocols).</summary>
+internal sealed class RoiEvalRunner(RoiEvalOptions options, ResNetVariant? architecture, string device, IAnsiConsole console)
 {
-    public RoiEvalOptions Options { get; } = settings.BuildOptions();
+    public RoiEvalRunner(RoiEvalSettings settings, IAnsiConsole console)
+        : this(settings.BuildOptions(), settings.Architecture, settings.Device, console)
+    {
+        Train = settings.Train;
+        Val = settings.Val;
+    }
 
+    public RoiEvalOptions Options { get; } = options;
+
+    private string Train { get; } = "";
+
+    private string Val { get; } = "";
+
+    /// <summary>The COCO-format splits of the RoI protocol, from the settings this runner was made with.</summary>
     public RoiEvalData LoadData()
     {
-        var data = RoiEvalData.Load(CocoSplitLocation.Parse(settings.Train, CocoLayout.Train),
-                                    CocoSplitLocation.Parse(settings.Val, CocoLayout.Val), Options);
+        var data = RoiEvalData.Load(CocoSplitLocation.Parse(Train, CocoLayout.Train), CocoSplitLocation.Parse(Val, CocoLayout.Val), Options);
         console.MarkupLine(Markup.Escape(
             $"{data.Categories.Count} categories; train {data.Train.RoiCount} RoIs in {data.Train.Images.Count} images " +
             $"({data.Train.CrowdExcluded} crowd, {data.Train.DegenerateSkipped} degenerate skipped); val {data.Val.RoiCount} RoIs " +
@@ -24,7 +36,7 @@ internal sealed class RoiEvalRunner(RoiEvalSettings settings, IAnsiConsole conso
     /// <summary>Loads <paramref name="spec"/> and evaluates it, with a progress bar per phase.</summary>
     public RoiEvalReport Evaluate(string spec, RoiEvalData data, CancellationToken cancellationToken)
     {
-        using var backbone = EvalBackbone.Load(spec, settings.Architecture, Options.Seed, Devices.Parse(settings.Device));
+        using var backbone = EvalBackbone.Load(spec, architecture, Options.Seed, Devices.Parse(device));
         var evaluator = new RoiEvaluator(Options);
         return console.Progress()
             .AutoClear(true)

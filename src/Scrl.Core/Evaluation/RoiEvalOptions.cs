@@ -11,6 +11,9 @@ public enum RoiEvalVariant
     C5,
     /// <summary>RoIAlign on every stage C2..C5, concatenated; backbone BN uses batch statistics while the head trains.</summary>
     Fpn,
+    /// <summary>The image-level linear protocol: C5 average-pooled over the whole image (each image's one RoI only names
+    /// its batch index and label); eval mode and cached features, as C5.</summary>
+    Image,
 }
 
 /// <summary>How images are resized before the backbone.</summary>
@@ -81,6 +84,8 @@ public sealed record RoiEvalOptions
     public IReadOnlyList<ValidationError> Validate(string path = "roiEval")
     {
         var errors = new List<ValidationError>();
+        if (Variant == RoiEvalVariant.Image && ResizeMode != RoiResizeMode.Square)
+            errors.Add(new($"{path}.resizeMode", "must be Square for the Image variant: padding would enter the global average"));
         if (ImageSize < 32) errors.Add(new($"{path}.imageSize", $"must be >= 32 (one C5 cell), was {ImageSize}"));
         if (RoiOutputSize < 1) errors.Add(new($"{path}.roiOutputSize", $"must be >= 1, was {RoiOutputSize}"));
         if (SamplingRatio < 1) errors.Add(new($"{path}.samplingRatio", $"must be >= 1, was {SamplingRatio}"));

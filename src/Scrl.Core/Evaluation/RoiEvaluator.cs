@@ -12,7 +12,8 @@ public sealed record RoiEvalProgress(string Phase, double Fraction);
 /// <summary>
 /// Runs the RoI linear protocol on a frozen backbone: trains a <see cref="RoiLinearHead"/> on the train split's
 /// RoIs and scores the val split's. C5: backbone in eval mode, features extracted once (and cached on disk when
-/// <see cref="RoiEvalOptions.CacheDirectory"/> is set), then epochs over the cached features. FPN (appendix B):
+/// <see cref="RoiEvalOptions.CacheDirectory"/> is set), then epochs over the cached features; the Image variant (the
+/// image-level linear protocol) works the same way on globally pooled features. FPN (appendix B):
 /// each head step forwards the backbone in train mode, so its BatchNorms use batch statistics and update their
 /// running statistics; val features then use those running statistics. The backbone's weights never change, and
 /// its train/eval mode is restored afterwards.
@@ -54,7 +55,7 @@ public sealed class RoiEvaluator
         RoiFeatureSet valSet;
         try
         {
-            if (_options.Variant == RoiEvalVariant.C5)
+            if (_options.Variant != RoiEvalVariant.Fpn)
             {
                 backbone.eval();
                 RoiFeatureSet trainSet;
@@ -72,7 +73,7 @@ public sealed class RoiEvaluator
             }
             backbone.eval();
             using (Timed(extractClock))
-                (valSet, _) = CachedOrExtracted(extractor, val, _options.Variant == RoiEvalVariant.C5 ? cacheIdentity : null,
+                (valSet, _) = CachedOrExtracted(extractor, val, _options.Variant != RoiEvalVariant.Fpn ? cacheIdentity : null,
                                                 "extract val", progress, cancellationToken);
         }
         finally

@@ -27,12 +27,12 @@ public sealed class RoiFeatureExtractor
         ArgumentNullException.ThrowIfNull(options);
         _backbone = backbone;
         _options = options;
-        FeatureSize = options.Variant == RoiEvalVariant.C5
-            ? backbone.OutputChannels
-            : backbone.OutputShapes.Values.Sum(s => s.Channels);
+        FeatureSize = options.Variant == RoiEvalVariant.Fpn
+            ? backbone.OutputShapes.Values.Sum(s => s.Channels)
+            : backbone.OutputChannels;
     }
 
-    /// <summary>D: channels of C5, or of C2..C5 together.</summary>
+    /// <summary>D: channels of C5 (C5 and Image variants), or of C2..C5 together.</summary>
     public long FeatureSize { get; }
 
     /// <param name="images">[N, 3, H, W], normalized.</param>
@@ -49,6 +49,11 @@ public sealed class RoiFeatureExtractor
         if (_options.Variant == RoiEvalVariant.C5)
         {
             pooled = Pool(_backbone.call(x), r, 1.0 / _backbone.OutputShapes[ResNetBackbone.FeatureNames[^1]].Stride);
+        }
+        else if (_options.Variant == RoiEvalVariant.Image)
+        {
+            var global = _backbone.call(x).mean([2, 3]);                                       // [N, C]
+            pooled = global.index_select(0, r.select(1, 0).to(ScalarType.Int64));             // [R, C]: each RoI's image
         }
         else
         {

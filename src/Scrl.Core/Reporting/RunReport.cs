@@ -27,8 +27,10 @@ public static class RunReport
     /// <see cref="RunLayout.Report"/> (created if needed), each atomically. With no metrics it writes only a
     /// markdown file that says so.
     /// </summary>
+    /// <param name="pictures">Pictures already in <see cref="RunLayout.Report"/> for the markdown to show (e.g.
+    /// <see cref="BoxPairReport"/>'s), by file name.</param>
     /// <returns>The paths written, the markdown last.</returns>
-    public static IReadOnlyList<string> Write(RunLayout layout)
+    public static IReadOnlyList<string> Write(RunLayout layout, IReadOnlyList<string>? pictures = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         Directory.CreateDirectory(layout.Report);
@@ -47,7 +49,7 @@ public static class RunReport
         }
 
         string markdownPath = Path.Combine(layout.Report, MarkdownFile);
-        string markdown = RunReportMarkdown.Build(log, chartFiles);
+        string markdown = RunReportMarkdown.Build(log, chartFiles, pictures ?? []);
         AtomicFile.WriteAllBytes(markdownPath, new UTF8Encoding(false).GetBytes(markdown));
         written.Add(markdownPath);
         return written;

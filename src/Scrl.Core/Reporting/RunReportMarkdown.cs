@@ -8,13 +8,14 @@ internal static class RunReportMarkdown
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static string Build(MetricsLog log, IReadOnlyList<string> chartFiles)
+    public static string Build(MetricsLog log, IReadOnlyList<string> chartFiles, IReadOnlyList<string> pictures)
     {
         var md = new StringBuilder();
         md.Append("# Pretraining report\n\n");
         if (log.IsEmpty)
         {
             md.Append("No metrics were logged yet: `metrics.jsonl` is missing or holds no complete record.\n");
+            AppendPictures(md, pictures);
             return md.ToString();
         }
 
@@ -36,10 +37,18 @@ internal static class RunReportMarkdown
             foreach (string file in chartFiles) md.Append(Invariant, $"![{Path.GetFileNameWithoutExtension(file)}]({file})\n\n");
         }
 
+        AppendPictures(md, pictures);
         md.Append("## Last logged values\n\n| scalar | step | value |\n|---|---:|---:|\n");
         foreach (var (name, points) in log.Series)
             md.Append(Invariant, $"| `{name}` | {points[^1].Step} | {Format(points[^1].Value)} |\n");
         return md.ToString();
+    }
+
+    private static void AppendPictures(StringBuilder md, IReadOnlyList<string> pictures)
+    {
+        if (pictures.Count == 0) return;
+        md.Append("\n## Box pairs of the first batch\n\nEach image's two augmented views, each matched box pair in its own colour, as the run drew them.\n\n");
+        foreach (string file in pictures) md.Append(Invariant, $"![{Path.GetFileNameWithoutExtension(file)}]({file})\n\n");
     }
 
     private static List<double> FiniteValues(IReadOnlyList<MetricPoint> points) =>

@@ -1,4 +1,4 @@
-using Scrl.Core.Reporting;
+using Scrl.Charts;
 
 namespace Scrl.Core.Tests.Reporting;
 

@@ -57,4 +57,61 @@ public sealed class ScrlSweepOrchestratorTests : IAsyncLifetime
         await png.ReadExactlyAsync(signature);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, signature);
     }
+
+    [Fact]
+    public async Task Sweep_WithRoiEvalAndFinetuneStages_LeaderboardShowsTheProtocolCorrelation()
+    {
+        string sweepId = TestSpecs.NewId("sweep");
+        var top1ByLr = new Dictionary<string, double> { ["0.1"] = 0.41, ["0.2"] = 0.47, ["0.3"] = 0.52, ["0.4"] = 0.50 };
+        var apByLr = new Dictionary<string, double> { ["0.1"] = 30.5, ["0.2"] = 33.0, ["0.3"] = 35.1, ["0.4"] = 34.2 };
+        _host.Worker.Script = job => job.Stage switch
+        {
+            StageKind.RoiEval => new JobScript.Succeed(new Dictionary<string, double> { ["top1"] = top1ByLr[LrOf(job)] }),
+            StageKind.Finetune => new JobScript.Succeed(new Dictionary<string, double> { ["AP"] = apByLr[LrOf(job)] }),
+            _ => new JobScript.Succeed(),
+        };
+        var sweep = new SweepSpec
+        {
+            Base = TestSpecs.Run("unused", roiEval: true, new FinetuneTaskSpec { Task = FinetuneTask.CocoDetection, Schedule = FinetuneSchedule.OneX }) with { RunId = null },
+            Grid = new Dictionary<string, IReadOnlyList<string>> { ["optim.baseLearningRate"] = ["0.1", "0.2", "0.3", "0.4"] },
+            MaxConcurrency = 2,
+        };
+
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ScrlSweepOrchestrator), sweep, new StartOrchestrationOptions(sweepId));
+        OrchestrationMetadata done = await _host.WaitAsync(sweepId, TimeSpan.FromSeconds(120));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        string markdown = await _host.ReadTextAsync(PipelineArtifacts.Sweep(sweepId, WriteLeaderboardActivity.MarkdownFileName));
+        Assert.Contains("## Protocol correlation with `finetune-faster-rcnn-coco-det-1x.AP`", markdown);
+        double r = Scrl.Pipeline.Reports.Correlation.PearsonCorrelation.R([.. top1ByLr.Values], [.. apByLr.Values]);
+        Assert.Contains($"| RoI linear | 4 | {r.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} |", markdown);
+        Assert.True(await _host.Store.ExistsAsync(PipelineArtifacts.Sweep(sweepId, WriteLeaderboardActivity.CorrelationPlotFileName)));
+        using JsonDocument json = JsonDocument.Parse(await _host.ReadTextAsync(PipelineArtifacts.Sweep(sweepId, WriteLeaderboardActivity.CorrelationJsonFileName)));
+        Assert.Equal(4, json.RootElement.GetProperty("protocols")[0].GetProperty("points").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Sweep_WithoutFinetuneStage_WritesNoCorrelation()
+    {
+        string sweepId = TestSpecs.NewId("sweep");
+        _host.Worker.Script = job => new JobScript.Succeed(job.Stage == StageKind.RoiEval ? new Dictionary<string, double> { ["top1"] = 0.5 } : null);
+        var sweep = new SweepSpec
+        {
+            Base = TestSpecs.Run("unused", roiEval: true) with { RunId = null },
+            Grid = new Dictionary<string, IReadOnlyList<string>> { ["optim.baseLearningRate"] = ["0.1", "0.2", "0.3"] },
+            MaxConcurrency = 3,
+        };
+
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ScrlSweepOrchestrator), sweep, new StartOrchestrationOptions(sweepId));
+        OrchestrationMetadata done = await _host.WaitAsync(sweepId, TimeSpan.FromSeconds(120));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.DoesNotContain("Protocol correlation", await _host.ReadTextAsync(PipelineArtifacts.Sweep(sweepId, WriteLeaderboardActivity.MarkdownFileName)));
+        Assert.False(await _host.Store.ExistsAsync(PipelineArtifacts.Sweep(sweepId, WriteLeaderboardActivity.CorrelationPlotFileName)));
+    }
+
+    private static readonly string[] Grid = ["0.1", "0.2", "0.3", "0.4"];
+
+    // Every stage job of a sweep run carries the run's id ({sweepId}-{i:000}); the grid value is the i-th one.
+    private static string LrOf(JobMessage job) => Grid[int.Parse(job.RunId[^3..], System.Globalization.CultureInfo.InvariantCulture)];
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Scrl.Core.Reporting;
+namespace Scrl.Charts;
 
 /// <summary>An axis range widened to round numbers, with the tick values inside it and their labels.</summary>
 /// <param name="Min">Lower end of the axis (a tick value).</param>
