@@ -137,7 +137,7 @@ internal sealed class JobProcessor(
     private async Task RejectAsync(IReceivedJob received, string reason, CancellationToken cancellationToken)
     {
         log.LogError("Dead-lettering job: {Reason}", reason);
-        JobOutcome outcome = Failed(received.Job, reason);
+        JobOutcome outcome = Failed(received.Job, reason) with { DeadLettered = true };
         await JobArtifacts.WriteResultAsync(store, received.Job, outcome, cancellationToken).ConfigureAwait(false);
         await ReportAsync(received.Job, outcome, cancellationToken).ConfigureAwait(false);
         await received.DeadLetterAsync(reason, cancellationToken).ConfigureAwait(false);

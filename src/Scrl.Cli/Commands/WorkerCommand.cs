@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Scrl.Cli.Stages;
 using Scrl.Cli.Supervision;
 using Scrl.Pipeline.Jobs;
+using Scrl.Pipeline.Outcomes;
 using Scrl.Worker;
 using Scrl.Worker.Stages;
 using Scrl.Worker.Stages.Finetune;
@@ -131,7 +132,10 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         var worker = new JobWorker(services.Transport, services.Store, services.Outcomes, runners, options, loggers.CreateLogger<JobWorker>());
         loggers.CreateLogger<WorkerCommand>().LogInformation("Worker taking jobs from {Queues} ({Transport}), artifacts in {Store}; Ctrl+C or SIGTERM stops it",
                                                              string.Join(", ", settings.QueueNames), settings.Transport, services.StoreDescription);
-        await worker.RunAsync(stop.Token);
+        // Beside the jobs, the broker's dead letters: a job dead-lettered past its delivery limit fails its stage now.
+        var deadLetters = new DeadLetterWatcher(services.DeadLetterSources, services.Store, services.Outcomes,
+                                                loggers.CreateLogger<DeadLetterWatcher>());
+        await Task.WhenAll(worker.RunAsync(stop.Token), deadLetters.RunAsync(stop.Token));
         return 0;
     }
 

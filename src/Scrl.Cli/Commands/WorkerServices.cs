@@ -33,6 +33,9 @@ internal sealed class WorkerServices : IAsyncDisposable
 
     public IJobOutcomeSink Outcomes { get; private set; } = null!;
 
+    /// <summary>The queues whose broker dead-letters jobs on its own (Service Bus); empty for the others.</summary>
+    public IReadOnlyList<IDeadLetterSource> DeadLetterSources => [.. Queues.OfType<IDeadLetterSource>()];
+
     public static WorkerServices Create(WorkerCommand.Settings settings, ILoggerFactory loggers)
     {
         var services = new WorkerServices();

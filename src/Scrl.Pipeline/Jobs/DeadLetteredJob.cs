@@ -1,8 +1,9 @@
 namespace Scrl.Pipeline.Jobs;
 
 /// <summary>
-/// A job moved aside by a transport that has no native dead-letter queue (Storage queues, in-memory):
-/// the original body verbatim, so even a body that is not a valid <see cref="JobMessage"/> survives.
+/// A dead-lettered job: what a transport without a native dead-letter queue (Storage queues, in-memory) stores, and
+/// what a Service Bus dead letter reads as. The original body verbatim, so even a body that is not a valid
+/// <see cref="JobMessage"/> survives.
 /// </summary>
 /// <param name="Body">The message body exactly as received (JSON text when it was well formed).</param>
 /// <param name="DeliveryCount">Deliveries before it was dead-lettered.</param>

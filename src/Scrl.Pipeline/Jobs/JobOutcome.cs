@@ -22,4 +22,8 @@ public sealed record JobOutcome(
     /// <summary>The attempt (<see cref="JobMessage.Attempt"/>) this outcome ends; 0 when unknown (written before
     /// outcomes carried it). The orchestrator ignores an outcome of an attempt older than the one it waits for.</summary>
     public int Attempt { get; init; }
+
+    /// <summary>The job was dead-lettered (by the broker past its delivery limit or expiry, or by a worker that rejected
+    /// it): another attempt would meet the same end, so the orchestrator fails the stage without retrying.</summary>
+    public bool DeadLettered { get; init; }
 }

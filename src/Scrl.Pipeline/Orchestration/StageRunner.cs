@@ -9,7 +9,8 @@ namespace Scrl.Pipeline.Orchestration;
 /// Runs one worker stage inside a run orchestration: post the job, wait for its outcome until the deadline, reading
 /// the result manifest every <see cref="Specs.StagePolicy.ResultCheckInterval"/> to rescue a lost report, and retry with
 /// exponential backoff, each retry with the next attempt number (the worker resumes from the stage's last checkpoint).
-/// A failure reported by an older attempt is ignored: it arrived late and says nothing of the attempt running now.
+/// A failure reported by an older attempt is ignored: it arrived late and says nothing of the attempt running now. A
+/// dead-lettered attempt fails the stage without a retry.
 /// Deterministic: orchestrator code only.
 /// </summary>
 internal sealed class StageRunner
@@ -52,6 +53,8 @@ internal sealed class StageRunner
 
                 string reason = FailureReason(outcome, deadline);
                 _log.LogWarning("Run {RunId}: stage {Stage} attempt {Attempt} failed: {Reason}", _job.RunId, _job.Stage, attempt, reason);
+                if (outcome is { DeadLettered: true }) // another attempt would be dead-lettered the same way
+                    return Failed(attempt, $"{_job.Stage} failed on attempt {attempt}, dead-lettered: {reason}");
                 if (attempt >= _job.Policy.MaxAttempts)
                     return Failed(attempt, $"{_job.Stage} failed after {attempt} attempt(s): {reason}");
 

@@ -10,11 +10,13 @@ namespace Scrl.Pipeline.Transports;
 /// <summary>
 /// Jobs on an Azure Service Bus queue in peek-lock mode. The lock duration is the queue's setting (the KEDA
 /// scaler and Bicep own it); renewals, settlement and dead-lettering are the broker's own. Bodies are UTF-8 JSON.
+/// The queue's <c>$deadletterqueue</c> is read through <see cref="IDeadLetterSource"/> (same Listen right).
 /// </summary>
-public sealed class ServiceBusJobTransport : IJobTransport, IAsyncDisposable
+public sealed class ServiceBusJobTransport : IJobTransport, IDeadLetterSource, IAsyncDisposable
 {
     private readonly ServiceBusSender _sender;
     private readonly ServiceBusReceiver _receiver;
+    private readonly ServiceBusReceiver _deadLetters;
     private readonly ILogger _log;
 
     /// <param name="client">The app's singleton client (one AMQP connection), built with DefaultAzureCredential.</param>
@@ -25,8 +27,16 @@ public sealed class ServiceBusJobTransport : IJobTransport, IAsyncDisposable
         _sender = client.CreateSender(queueName);
         // No prefetch: a prefetched message's lock ticks while it waits in the buffer, unseen by the worker.
         _receiver = client.CreateReceiver(queueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock, PrefetchCount = 0 });
+        // Opens its link on the first receive only: a transport that never reads dead letters never attaches to them.
+        _deadLetters = client.CreateReceiver(queueName, new ServiceBusReceiverOptions
+        {
+            SubQueue = SubQueue.DeadLetter, ReceiveMode = ServiceBusReceiveMode.PeekLock, PrefetchCount = 0,
+        });
+        QueueName = queueName;
         _log = (ILogger?)logger ?? NullLogger.Instance;
     }
+
+    public string QueueName { get; }
 
     public async Task SendAsync(JobMessage job, CancellationToken cancellationToken)
     {
@@ -64,8 +74,16 @@ public sealed class ServiceBusJobTransport : IJobTransport, IAsyncDisposable
         }
     }
 
+    public async Task<IReceivedDeadLetter?> ReceiveDeadLetterAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
+        ServiceBusReceivedMessage? message = await _deadLetters.ReceiveMessageAsync(wait, cancellationToken).ConfigureAwait(false);
+        return message is null ? null : new ServiceBusDeadLetter(_deadLetters, message);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await _deadLetters.DisposeAsync().ConfigureAwait(false);
         await _receiver.DisposeAsync().ConfigureAwait(false);
         await _sender.DisposeAsync().ConfigureAwait(false);
     }

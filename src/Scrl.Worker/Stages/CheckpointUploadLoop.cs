@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Scrl.Pipeline.Jobs;
 
 namespace Scrl.Worker.Stages;
 

@@ -94,6 +94,26 @@ public sealed class DataPlaneCatalogueTests(AzuriteFixture azurite)
         Assert.Empty(broker.Faults);
     }
 
+    [Fact]
+    public async Task DeadLetterReader_UsesTheReceiversListenClaimOnly()
+    {
+        using ServiceBusTestBroker broker = ServiceBusTestBroker.Start();
+        broker.CreateQueue("pretrain", TimeSpan.FromSeconds(30), maxDeliveryCount: 1);
+        await using var worker = new ServiceBusClient(broker.ConnectionString);
+        await using var transport = new ServiceBusJobTransport(worker, "pretrain");
+        await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
+        await (await transport.ReceiveAsync(Wait, CancellationToken.None))!.AbandonAsync(CancellationToken.None);
+        int before = broker.ClaimsUsed.Count;
+
+        IReceivedDeadLetter letter = (await transport.ReceiveDeadLetterAsync(Wait, CancellationToken.None))!;
+        await letter.CompleteAsync(CancellationToken.None);
+
+        // $deadletterqueue is a sub-queue of the job queue: the worker's receiver role on that queue covers it.
+        Assert.Equal([("pretrain/$deadletterqueue", Claim(DataPlaneCatalogue.ActionsOf(DataPlaneComponent.JobReceiver)))],
+                     broker.ClaimsUsed.Skip(before).Distinct());
+        Assert.Empty(broker.Faults);
+    }
+
     private static string Claim(IReadOnlySet<DataPlaneAction> actions) => Assert.Single(actions) switch
     {
         DataPlaneAction.ServiceBusSend => "Send",

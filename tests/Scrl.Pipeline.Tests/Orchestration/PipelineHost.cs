@@ -10,7 +10,8 @@ namespace Scrl.Pipeline.Tests.Orchestration;
 
 /// <summary>
 /// The pipeline's orchestrators and activities on the in-process Durable Task host (real runtime, real timers),
-/// with a <see cref="FakeWorker"/> as the job transport and a <see cref="LocalFolderArtifactStore"/> in a temp folder.
+/// with a <see cref="FakeWorker"/> (or a given transport) as the job transport and a <see cref="LocalFolderArtifactStore"/>
+/// in a temp folder.
 /// </summary>
 internal sealed class PipelineHost : IAsyncDisposable
 {
@@ -26,7 +27,8 @@ internal sealed class PipelineHost : IAsyncDisposable
 
     public LocalFolderArtifactStore Store { get; }
 
-    public static async Task<PipelineHost> StartAsync()
+    /// <param name="transport">Where jobs go instead of the fake worker (which then runs nothing).</param>
+    public static async Task<PipelineHost> StartAsync(IJobTransport? transport = null)
     {
         string root = Path.Combine(Path.GetTempPath(), "scrl-pipeline-" + Guid.NewGuid().ToString("N"));
         var store = new LocalFolderArtifactStore(root);
@@ -48,7 +50,7 @@ internal sealed class PipelineHost : IAsyncDisposable
                 {
                     services.AddLogging();
                     services.AddSingleton<IArtifactStore>(store);
-                    services.AddSingleton<IJobTransport>(worker);
+                    services.AddSingleton<IJobTransport>(transport ?? worker);
                 },
             });
         worker.Client = host.Client;

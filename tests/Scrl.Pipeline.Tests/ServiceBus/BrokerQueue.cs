@@ -8,10 +8,17 @@ namespace Scrl.Pipeline.Tests.ServiceBus;
 /// One queue of <see cref="ServiceBusTestBroker"/> with Service Bus peek-lock semantics: a delivery locks the
 /// message under a fresh lock token (the delivery tag) until <see cref="LockDuration"/> passes, a renewal extends
 /// it, complete removes it, abandon or lock expiry makes it deliverable again with its delivery count raised, and
-/// dead-lettering moves it to <see cref="DeadLetter"/>. All state is guarded by the broker's one lock.
+/// dead-lettering moves it to <see cref="DeadLetter"/>: on request, once it has been delivered
+/// <see cref="MaxDeliveryCount"/> times (<c>MaxDeliveryCountExceeded</c>), or once it outlived
+/// <see cref="TimeToLive"/> unreceived (<c>TTLExpiredException</c>), as Service Bus does with
+/// <c>deadLetteringOnMessageExpiration</c>. All state is guarded by the broker's one lock.
 /// </summary>
-internal sealed class BrokerQueue(string name, TimeSpan lockDuration, object gate, BrokerQueue? deadLetter)
+internal sealed class BrokerQueue(string name, TimeSpan lockDuration, object gate, BrokerQueue? deadLetter,
+                                  int maxDeliveryCount = BrokerQueue.DefaultMaxDeliveryCount, TimeSpan? timeToLive = null)
 {
+    /// <summary>Service Bus's default for a new queue.</summary>
+    public const int DefaultMaxDeliveryCount = 10;
+
     private readonly List<StoredMessage> _messages = [];
     private readonly List<SendingAmqpLink> _receivers = [];
     private long _nextSequence = 1;
@@ -22,6 +29,12 @@ internal sealed class BrokerQueue(string name, TimeSpan lockDuration, object gat
 
     /// <summary>The queue's <c>$deadletterqueue</c>; null for a dead-letter queue itself.</summary>
     public BrokerQueue? DeadLetter { get; } = deadLetter;
+
+    /// <summary>Deliveries after which the broker dead-letters a message instead of delivering it again.</summary>
+    public int MaxDeliveryCount { get; } = maxDeliveryCount;
+
+    /// <summary>How long a message may wait unsettled before it expires into the dead-letter queue; null: forever.</summary>
+    public TimeSpan? TimeToLive { get; } = timeToLive;
 
     /// <summary>Messages in the queue, locked or not (the broker-side view tests can assert on).</summary>
     public int Count
@@ -52,6 +65,7 @@ internal sealed class BrokerQueue(string name, TimeSpan lockDuration, object gat
         lock (gate)
         {
             DateTime now = DateTime.UtcNow;
+            ExpireLocksAndDeadLetter(now);
             _receivers.RemoveAll(l => l.IsClosing());
             foreach (SendingAmqpLink link in _receivers)
             {
@@ -64,6 +78,37 @@ internal sealed class BrokerQueue(string name, TimeSpan lockDuration, object gat
                 }
             }
         }
+    }
+
+    // Service Bus counts a lapsed lock as a delivery, and dead-letters a message it may not deliver again (too many
+    // deliveries) or that expired, without anyone asking: the sender and the receivers see it only vanish.
+    private void ExpireLocksAndDeadLetter(DateTime now)
+    {
+        if (DeadLetter is null) return;   // a dead-letter queue keeps what it holds
+        foreach (StoredMessage message in _messages.ToList())
+        {
+            if (message.LockToken is not null && message.LockedUntil <= now) message.Unlock(countAsDelivery: true, null);
+            if (message.LockToken is not null) continue;
+            if (message.PriorDeliveries >= MaxDeliveryCount)
+            {
+                MoveToDeadLetter(message, "MaxDeliveryCountExceeded", $"Message could not be consumed after {MaxDeliveryCount} delivery attempts.");
+            }
+            else if (TimeToLive is { } ttl && message.EnqueuedTime + ttl <= now)
+            {
+                MoveToDeadLetter(message, "TTLExpiredException", "The message expired and was dead lettered.");
+            }
+        }
+    }
+
+    private void MoveToDeadLetter(StoredMessage message, string reason, string description)
+    {
+        _messages.Remove(message);
+        var error = new Error
+        {
+            Condition = "com.microsoft:dead-letter",
+            Info = new Fields { ["DeadLetterReason"] = reason, ["DeadLetterErrorDescription"] = description },
+        };
+        DeadLetter!.Enqueue(message.ToDeadLetter(Name, error, countCurrentDelivery: false));
     }
 
     /// <summary>Settles a delivery the way the SDK's settlement maps onto AMQP outcomes; returns the outcome to echo.</summary>
@@ -84,7 +129,7 @@ internal sealed class BrokerQueue(string name, TimeSpan lockDuration, object gat
                     return accepted;
                 case Rejected rejected:                      // DeadLetterMessageAsync
                     _messages.Remove(message);
-                    DeadLetter!.Enqueue(message.ToDeadLetter(Name, rejected.Error));
+                    DeadLetter!.Enqueue(message.ToDeadLetter(Name, rejected.Error, countCurrentDelivery: true));
                     return new Rejected();   // done; a rejected outcome *with* an error is how the SDK learns of a failure
                 case Modified modified:                      // AbandonMessageAsync (propertiesToModify ride along)
                     message.Unlock(countAsDelivery: true, modified.MessageAnnotations);
@@ -233,7 +278,9 @@ internal sealed class StoredMessage
     }
 
     /// <summary>The copy that lands in the dead-letter queue, with the reason and description as Service Bus keeps them.</summary>
-    public StoredMessage ToDeadLetter(string sourceQueue, Error? error)
+    /// <param name="countCurrentDelivery">A receiver dead-letters a message it holds: that delivery counts. The broker
+    /// dead-letters one nobody holds: its count stays.</param>
+    public StoredMessage ToDeadLetter(string sourceQueue, Error? error, bool countCurrentDelivery)
     {
         var applicationProperties = new Dictionary<string, object>(_applicationProperties);
         if (error?.Info is { } info)
@@ -241,7 +288,7 @@ internal sealed class StoredMessage
             foreach (var pair in info) applicationProperties[pair.Key.Key.ToString()!] = pair.Value;
         }
         var annotations = new Dictionary<AmqpSymbol, object>(_annotations) { [new AmqpSymbol("x-opt-deadletter-source")] = sourceQueue };
-        return new StoredMessage(_data, _value, _properties, applicationProperties, annotations) { PriorDeliveries = PriorDeliveries + 1 };
+        return new StoredMessage(_data, _value, _properties, applicationProperties, annotations) { PriorDeliveries = PriorDeliveries + (countCurrentDelivery ? 1u : 0u) };
     }
 
     private static Properties CopyProperties(Properties from, Properties? to = null)

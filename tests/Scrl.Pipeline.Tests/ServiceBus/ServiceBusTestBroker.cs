@@ -16,7 +16,8 @@ namespace Scrl.Pipeline.Tests.ServiceBus;
 /// needs for a peek-lock queue: SASL (the SDK's <c>MSSBCBS</c>, ANONYMOUS), claims-based security on <c>$cbs</c>
 /// (put-token with the SAS token checked against the key), sends to a queue, peek-lock receives with the lock
 /// token as delivery tag, settlement (accepted = complete, modified/released = abandon, rejected = dead-letter
-/// into <c>{queue}/$deadletterqueue</c>), and <c>com.microsoft:renew-lock</c> on <c>{queue}/$management</c>.
+/// into <c>{queue}/$deadletterqueue</c>), the broker's own dead-lettering past a queue's delivery limit or message time
+/// to live, and <c>com.microsoft:renew-lock</c> on <c>{queue}/$management</c>.
 /// It is built on Microsoft.Azure.Amqp, the SDK's own AMQP stack, on the listener side.
 /// Connect with <see cref="ConnectionString"/>: <c>UseDevelopmentEmulator=true</c> makes the SDK use plain AMQP on
 /// the endpoint's port.
@@ -100,11 +101,14 @@ public sealed class ServiceBusTestBroker : IRuntimeProvider, IDisposable
         }
     }
 
-    /// <summary>Creates a queue (and its dead-letter queue) with the given lock duration.</summary>
-    public void CreateQueue(string name, TimeSpan lockDuration)
+    /// <summary>Creates a queue (and its dead-letter queue) with the given lock duration, delivery limit and message
+    /// time to live (the queue properties of infra/app/servicebus.bicep).</summary>
+    public void CreateQueue(string name, TimeSpan lockDuration, int maxDeliveryCount = BrokerQueue.DefaultMaxDeliveryCount,
+                            TimeSpan? timeToLive = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDeliveryCount, 1);
         var deadLetter = new BrokerQueue(name + DeadLetterSuffix, lockDuration, _gate, null);
-        if (!_queues.TryAdd(name, new BrokerQueue(name, lockDuration, _gate, deadLetter)))
+        if (!_queues.TryAdd(name, new BrokerQueue(name, lockDuration, _gate, deadLetter, maxDeliveryCount, timeToLive)))
         {
             throw new InvalidOperationException($"Queue '{name}' exists.");
         }

@@ -166,4 +166,58 @@ public sealed class ServiceBusJobTransportTests : IAsyncLifetime
         Assert.Equal(0, _broker.CountMessages(queue + "/$deadletterqueue"));
         return dead;
     }
+
+    [Fact]
+    public async Task Abandoned_UpToTheDeliveryLimit_IsDeadLetteredByTheBroker_WithItsReasonAndCount()
+    {
+        string queue = "jobs-" + Guid.NewGuid().ToString("N")[..12];
+        _broker.CreateQueue(queue, TimeSpan.FromSeconds(30), maxDeliveryCount: 2);
+        await using var transport = new ServiceBusJobTransport(_client, queue);
+        JobMessage sent = TestJobs.Pretrain("a");
+        await transport.SendAsync(sent, CancellationToken.None);
+
+        for (int delivery = 1; delivery <= 2; delivery++)
+        {
+            IReceivedJob job = (await transport.ReceiveAsync(Wait, CancellationToken.None))!;
+            Assert.Equal(delivery, job.DeliveryCount);
+            await job.AbandonAsync(CancellationToken.None);
+        }
+
+        Assert.Null(await transport.ReceiveAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None));
+        IReceivedDeadLetter letter = (await transport.ReceiveDeadLetterAsync(Wait, CancellationToken.None))!;
+        Assert.Equal(sent, letter.Job);
+        Assert.Equal("MaxDeliveryCountExceeded: Message could not be consumed after 2 delivery attempts.", letter.Record.Reason);
+        Assert.Equal(2, letter.Record.DeliveryCount);
+        await letter.CompleteAsync(CancellationToken.None);
+        Assert.Equal(0, _broker.CountMessages(queue + "/$deadletterqueue"));
+    }
+
+    [Fact]
+    public async Task LockLapsedUpToTheDeliveryLimit_IsDeadLetteredToo()
+    {
+        string queue = "jobs-" + Guid.NewGuid().ToString("N")[..12];
+        _broker.CreateQueue(queue, TimeSpan.FromMilliseconds(300), maxDeliveryCount: 1);
+        await using var transport = new ServiceBusJobTransport(_client, queue);
+        await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
+
+        Assert.NotNull(await transport.ReceiveAsync(Wait, CancellationToken.None));   // the worker dies holding it
+
+        IReceivedDeadLetter letter = (await transport.ReceiveDeadLetterAsync(Wait, CancellationToken.None))!;
+        Assert.StartsWith("MaxDeliveryCountExceeded", letter.Record.Reason);
+        Assert.Equal(1, letter.Record.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task Unreceived_PastItsTimeToLive_ExpiresIntoTheDeadLetterQueue()
+    {
+        string queue = "jobs-" + Guid.NewGuid().ToString("N")[..12];
+        _broker.CreateQueue(queue, TimeSpan.FromSeconds(30), timeToLive: TimeSpan.FromMilliseconds(300));
+        await using var transport = new ServiceBusJobTransport(_client, queue);
+        await transport.SendAsync(TestJobs.Pretrain("a"), CancellationToken.None);
+
+        IReceivedDeadLetter letter = (await transport.ReceiveDeadLetterAsync(Wait, CancellationToken.None))!;
+        Assert.Equal("TTLExpiredException: The message expired and was dead lettered.", letter.Record.Reason);
+        Assert.Equal("a", letter.Job!.JobId);
+        Assert.Equal(0, _broker.CountMessages(queue));
+    }
 }

@@ -1,7 +1,6 @@
 using Scrl.Pipeline.Artifacts;
-using Scrl.Pipeline.Jobs;
 
-namespace Scrl.Worker;
+namespace Scrl.Pipeline.Jobs;
 
 /// <summary>The store names a job owns besides its stage's own files: claim, cancel marker, result manifest.</summary>
 public static class JobArtifacts
