@@ -7,6 +7,7 @@ using Scrl.Cli.Supervision;
 using Scrl.Detection;
 using Scrl.Detection.Backbones;
 using Scrl.Detection.Evaluation;
+using Scrl.Detection.Training;
 using Scrl.Detection.Transform;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -155,14 +156,15 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
         return stack([x, y, full_like(x, 2f)], 2);
     }
 
-    /// <summary>Training steps: forward (losses), backward, SGD(0.02, momentum 0.9, wd 1e-4) as torchvision's reference; for
-    /// Sparse R-CNN AdamW(2.5e-5, wd 1e-4) after clipping the gradient norm to 1, as its authors.</summary>
+    /// <summary>Training steps: forward (losses), backward, and the fine-tuning job's own update: SGD(0.02, momentum 0.9, wd 1e-4) as
+    /// torchvision's reference, or for Sparse R-CNN AdamW(2.5e-5, wd 1e-4) after clipping the gradient norm to 1, as its authors.</summary>
     private static PhaseTimer Train(Detector model, PhaseTimer ops, List<Tensor> images, List<DetectionTarget> targets, Settings settings, CancellationToken ct)
     {
         model.train();
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter)).ToList();
         bool sparse = model.Kind == DetectorKind.SparseRcnn;
-        using optim.Optimizer optimizer = sparse ? optim.AdamW(parameters, 2.5e-5, weight_decay: 1e-4) : optim.SGD(parameters, 0.02, momentum: 0.9, weight_decay: 1e-4);
+        var update = ParameterUpdate.For(sparse ? FinetuneOptimizer.AdamW : FinetuneOptimizer.Sgd, trainable, new FinetuneOptions { WeightDecay = 1e-4, Momentum = 0.9 });
+        double learningRate = sparse ? 2.5e-5 : 0.02;
         var timer = new PhaseTimer(CPU);
         for (int i = 0; i < settings.Warmup + settings.Steps; i++)
         {
@@ -177,11 +179,11 @@ public sealed class BenchFinetuneCommand : Command<BenchFinetuneCommand.Settings
                 var losses = model.Losses(images, targets, new Generator((ulong)i));
                 var total = losses.Total();
                 t.Mark("forward");
-                optimizer.zero_grad();
+                foreach (var (_, p) in trainable) p.grad = null;
                 total.backward();
                 t.Mark("backward");
-                if (sparse) nn.utils.clip_grad_norm_(parameters, 1.0);
-                optimizer.step();
+                if (sparse) update.ClipGradients(1.0);
+                update.Apply(learningRate, i);
                 t.Mark("optimizer");
             }
             t.Add(TotalPhase, clock.Elapsed.TotalSeconds);

@@ -6,7 +6,7 @@ namespace Scrl.Detection.Training;
 /// The optimizer of a fine-tuning run, written out so that its state is plain tensors that go into the checkpoint
 /// under <see cref="DetectorCheckpoint.OptimizerPrefix"/> and resume exactly.
 /// </summary>
-internal abstract class ParameterUpdate
+public abstract class ParameterUpdate
 {
     protected ParameterUpdate(IReadOnlyList<(string Name, Tensor Parameter)> trainable, FinetuneOptions options)
     {
@@ -63,7 +63,7 @@ internal abstract class ParameterUpdate
 }
 
 /// <summary>torch.optim.SGD (dampening 0, no Nesterov): buf = m * buf + (grad + wd * p); p -= lr * buf.</summary>
-internal sealed class SgdUpdate : ParameterUpdate
+public sealed class SgdUpdate : ParameterUpdate
 {
     private const string Prefix = DetectorCheckpoint.OptimizerPrefix + "momentum.";
     private readonly Dictionary<string, Tensor> _momentum;
@@ -90,7 +90,7 @@ internal sealed class SgdUpdate : ParameterUpdate
 /// torch.optim.AdamW (PyTorch 1.13, betas 0.9 and 0.999, eps 1e-8): p *= 1 - lr * wd; m, v the running moments of the
 /// gradient and its square; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
 /// </summary>
-internal sealed class AdamWUpdate : ParameterUpdate
+public sealed class AdamWUpdate : ParameterUpdate
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
     private const string AvgPrefix = DetectorCheckpoint.OptimizerPrefix + "exp_avg.";

@@ -95,6 +95,38 @@ public sealed class FinetuneCommandTests(GeneratedCoco coco) : IClassFixture<Gen
     }
 
     [Fact]
+    public async Task Finetune_SparseRcnnWith300ProposalsAndCrops_TrainsWithAdamW_ScoresAndEvaluateReadsTheDetector()
+    {
+        string output = coco.NewFolder();
+
+        var (code, trained) = await CliRunner.RunAsync(["finetune", "--detector", "sparse-rcnn", "--train", coco.Root, "--val", coco.Root, "-o", output,
+                                                         "--set", "proposals=300", "--set", "randomCrop=true", .. TinySchedule(steps: 2)]);
+
+        Assert.True(code == 0, trained);
+        Assert.Contains("sparse-rcnn on coco-det", trained);
+        Assert.Contains("Average Precision", trained);
+        var first = JsonDocument.Parse(File.ReadLines(Path.Combine(output, "metrics.jsonl")).First()).RootElement.GetProperty("scalars");
+        string[] losses = [.. first.EnumerateObject().Select(p => p.Name)];
+        Assert.Equal(18, losses.Count(name => name.StartsWith("loss_", StringComparison.Ordinal)));   // three terms for each of the six stages
+        Assert.Equal(2.5e-5 * 2 / 16 * 0.01, first.GetProperty("lr").GetDouble(), 12);                 // AdamW's base, scaled to 2 images, warming up from 0.01
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "config.json"))))
+        {
+            var training = config.RootElement.GetProperty("training");
+            Assert.Equal(300, training.GetProperty("proposals").GetInt32());
+            Assert.True(training.GetProperty("randomCrop").GetBoolean());
+            Assert.Equal("adamw", training.GetProperty("optimizer").GetString()!.ToLowerInvariant());
+        }
+
+        string checkpoint = Path.Combine(output, "checkpoints", "step-000002.ckpt");
+        var (evaluated, printed) = await CliRunner.RunAsync("evaluate", "--model", checkpoint, "--val", coco.Root, "--min-size", "64", "--max-size", "96",
+                                                            "--overlays", "0", "-o", coco.NewFolder());
+
+        Assert.True(evaluated == 0, printed);
+        Assert.Contains($"sparse-rcnn from {checkpoint}", printed);
+        Assert.Contains("Average Precision", printed);
+    }
+
+    [Fact]
     public async Task Finetune_CocoInstances_TrainsMaskRcnnByDefault_AndScoresBoxesAndMasks()
     {
         string output = coco.NewFolder();
