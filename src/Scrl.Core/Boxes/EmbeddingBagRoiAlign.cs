@@ -38,7 +38,17 @@ public static class EmbeddingBagRoiAlign
     public static Tensor Apply(IReadOnlyList<Tensor> levels, Tensor rois, Tensor levelOfRoi, IReadOnlyList<double> spatialScales,
                                long outputHeight, long outputWidth, int samplingRatio, bool aligned)
     {
-        if (levels.Count == 0 || levels.Count != spatialScales.Count)
+        using var scope = NewDisposeScope();
+        return Apply(PoolingTable.Of(levels), rois, levelOfRoi, spatialScales, outputHeight, outputWidth, samplingRatio, aligned).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Pools each RoI from its own level of maps already laid out as rows (the same maps pooled again).</summary>
+    /// <inheritdoc cref="Apply(IReadOnlyList{Tensor}, Tensor, Tensor, IReadOnlyList{double}, long, long, int, bool)"/>
+    public static Tensor Apply(PoolingTable table, Tensor rois, Tensor levelOfRoi, IReadOnlyList<double> spatialScales,
+                               long outputHeight, long outputWidth, int samplingRatio, bool aligned)
+    {
+        var levels = table.Levels;
+        if (levels.Count != spatialScales.Count)
             throw new ArgumentException($"need one spatial scale per level, got {levels.Count} levels and {spatialScales.Count} scales", nameof(spatialScales));
         foreach (var map in levels) RoiAlign.CheckArguments(map, rois, outputHeight, outputWidth);
         if (levels.Any(m => m.shape[0] != levels[0].shape[0] || m.shape[1] != levels[0].shape[1]))
@@ -73,7 +83,7 @@ public static class EmbeddingBagRoiAlign
                     + cols.view(roiCount, 1, pw, 1, g, 1, 2);                                        // [R, PH, PW, G, G, 2, 2]
         var weights = rowWeights.view(roiCount, ph, 1, g, 1, 2, 1) * colWeights.view(roiCount, 1, pw, 1, g, 1, 2);
 
-        var rowsOfCells = cat(levels.Select(m => m.permute(0, 2, 3, 1).reshape(-1, channels)).ToList(), 0);   // [M, C]
+        var rowsOfCells = table.Rows;                                                                  // [M, C]
         using var bags = nn.EmbeddingBag_from_pretrained(rowsOfCells, freeze: !rowsOfCells.requires_grad, mode: TorchSharp.EmbeddingBagMode.Sum);
         var pooled = bags.call(cells.view(roiCount * ph * pw, -1), null, weights.view(roiCount * ph * pw, -1));   // [R*PH*PW, C]
         return pooled.view(roiCount, ph, pw, channels).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();

@@ -46,11 +46,27 @@ public sealed class MultiScaleRoiAlign
     /// <param name="boxes">Per image [R_i, 4] xyxy px of the resized image.</param>
     /// <param name="imageSizes">Resized (height, width) per image.</param>
     /// <returns>[R, C, S, S], RoIs in image order.</returns>
-    public Tensor Pool(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> boxes, IReadOnlyList<(long Height, long Width)> imageSizes)
+    public Tensor Pool(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<Tensor> boxes, IReadOnlyList<(long Height, long Width)> imageSizes) =>
+        Pool(FeatureNames.Select(name => features[name]).ToList(), null, boxes, imageSizes);
+
+    /// <summary>The levels this pooler reads laid out once, for a head that pools the same maps again and again.</summary>
+    /// <exception cref="InvalidOperationException">An adaptive sampling ratio, which pools level by level and has no use for it.</exception>
+    public PoolingTable Prepare(IReadOnlyDictionary<string, Tensor> features)
+    {
+        if (SamplingRatio <= 0) throw new InvalidOperationException("an adaptive sampling ratio pools each level on its own; pool the features directly");
+        using var timed = _timer?.Measure(DetectionPhases.RoiAlign);
+        return PoolingTable.Of(FeatureNames.Select(name => features[name]).ToList());
+    }
+
+    /// <param name="table">What <see cref="Prepare"/> made of the features.</param>
+    /// <inheritdoc cref="Pool(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{ValueTuple{long, long}})"/>
+    public Tensor Pool(PoolingTable table, IReadOnlyList<Tensor> boxes, IReadOnlyList<(long Height, long Width)> imageSizes) =>
+        Pool(table.Levels, table, boxes, imageSizes);
+
+    private Tensor Pool(IReadOnlyList<Tensor> levels, PoolingTable? table, IReadOnlyList<Tensor> boxes, IReadOnlyList<(long Height, long Width)> imageSizes)
     {
         using var timed = _timer?.Measure(DetectionPhases.RoiAlign);
         using var scope = NewDisposeScope();
-        var levels = FeatureNames.Select(name => features[name]).ToList();
         var rois = cat(boxes.Select((b, i) => cat([full([b.shape[0], 1], i, b.dtype, b.device), b], 1)).ToList(), 0);   // [R, 5]
         long maxHeight = imageSizes.Max(s => s.Height), maxWidth = imageSizes.Max(s => s.Width);
         var scales = levels.Select(f => InferScale(f.shape[2], maxHeight)).ToList();
@@ -59,7 +75,8 @@ public sealed class MultiScaleRoiAlign
             ? zeros(rois.shape[0], ScalarType.Int64, rois.device)
             : new LevelMapper(minLevel, maxLevel, Flavor).Map(rois.narrow(1, 1, 4));                     // [R] level index
         if (SamplingRatio > 0)
-            return EmbeddingBagRoiAlign.Apply(levels, rois, target, scales, OutputSize, OutputSize, SamplingRatio, Aligned).MoveToOuterDisposeScope();
+            return EmbeddingBagRoiAlign.Apply(table ?? PoolingTable.Of(levels), rois, target, scales, OutputSize, OutputSize, SamplingRatio, Aligned)
+                .MoveToOuterDisposeScope();
 
         var result = zeros([rois.shape[0], levels[0].shape[1], OutputSize, OutputSize], levels[0].dtype, levels[0].device);   // [R, C, S, S]
         for (int l = 0; l < levels.Count; l++)

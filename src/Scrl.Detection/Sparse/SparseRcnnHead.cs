@@ -38,10 +38,11 @@ public sealed class SparseRcnnHead : nn.Module
                                                                 IReadOnlyList<(long Height, long Width)> imageSizes, int? stages = null)
     {
         var outputs = new List<(Tensor, Tensor)>(Stages);
+        var table = _pooler.Prepare(features);                             // every stage pools the same maps
         var x = proposals.unsqueeze(0).expand(boxes.shape[0], -1, -1);   // [N, P, C]
         foreach (var stage in head_series.Take(stages ?? Stages))
         {
-            var (logits, refined, next) = stage.Forward(features, boxes, x, _pooler, imageSizes);
+            var (logits, refined, next) = stage.Forward(table, boxes, x, _pooler, imageSizes);
             outputs.Add((logits, refined));
             boxes = refined.detach();
             x = next;

@@ -50,12 +50,12 @@ public sealed class SparseRcnnStage : nn.Module
         RegisterComponents();
     }
 
-    /// <param name="features">FPN levels P2..P5 by name, [N, C, H_l, W_l].</param>
+    /// <param name="features">FPN levels P2..P5 as <paramref name="pooler"/> prepared them.</param>
     /// <param name="boxes">[N, P, 4] xyxy px of the padded batch; not differentiated through.</param>
     /// <param name="proposals">[N, P, C] proposal features.</param>
     /// <param name="imageSizes">Resized (height, width) per image.</param>
     /// <returns>Class logits [N, P, K], refined boxes [N, P, 4] and the updated proposal features [N, P, C].</returns>
-    public (Tensor Logits, Tensor Boxes, Tensor Proposals) Forward(IReadOnlyDictionary<string, Tensor> features, Tensor boxes, Tensor proposals,
+    public (Tensor Logits, Tensor Boxes, Tensor Proposals) Forward(PoolingTable features, Tensor boxes, Tensor proposals,
                                                                     MultiScaleRoiAlign pooler, IReadOnlyList<(long Height, long Width)> imageSizes)
     {
         using var scope = NewDisposeScope();

@@ -76,9 +76,9 @@ public sealed class SgdUpdate : ParameterUpdate
     public override void Apply(double learningRate, long step)
     {
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
         foreach (var (name, p) in Trainable)
         {
+            using var scope = NewDisposeScope();   // per tensor: temporaries never add up to the model's size
             if (p.grad is null) continue;
             _momentum[name].mul_(Options.Momentum).add_(p.grad.add(p, alpha: Options.WeightDecay));
             p.add_(_momentum[name], alpha: -learningRate);
@@ -110,17 +110,17 @@ public sealed class AdamWUpdate : ParameterUpdate
     public override void Apply(double learningRate, long step)
     {
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
         long t = step + 1;
         double stepSize = learningRate / (1 - Math.Pow(Beta1, t));
         double correction2 = Math.Sqrt(1 - Math.Pow(Beta2, t));
         foreach (var (name, p) in Trainable)
         {
+            using var scope = NewDisposeScope();   // per tensor, as torch's loop frees its temporaries
             if (p.grad is null) continue;
             p.mul_(1 - learningRate * Options.WeightDecay);
-            var m = _average[name].mul_(Beta1).add_(p.grad, alpha: 1 - Beta1);
-            var v = _square[name].mul_(Beta2).addcmul_(p.grad, p.grad, 1 - Beta2);
-            p.addcdiv_(m, v.sqrt().div_(correction2).add_(Epsilon), -stepSize);
+            _average[name].mul_(Beta1).add_(p.grad, alpha: 1 - Beta1);
+            _square[name].mul_(Beta2).addcmul_(p.grad, p.grad, 1 - Beta2);
+            p.addcdiv_(_average[name], _square[name].sqrt().div_(correction2).add_(Epsilon), -stepSize);
         }
     }
 }

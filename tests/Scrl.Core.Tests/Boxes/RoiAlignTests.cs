@@ -48,6 +48,30 @@ public class RoiAlignTests
     }
 
     [Fact]
+    public void EmbeddingBag_OneTablePooledThreeTimes_EqualsThreeSeparateCalls_GradientsIncluded()
+    {
+        using var scope = NewDisposeScope();
+        var levels = new[] { randn(2, 3, 16, 20), randn(2, 3, 8, 10) };
+        var rois = tensor(new float[,] { { 0, 2, 3, 30, 40 }, { 1, 10, 5, 60, 50 }, { 0, 1, 1, 9, 7 } });
+        var levelOfRoi = tensor(new long[] { 0, 1, 0 });
+        double[] scales = [0.25, 0.125];
+        var separate = levels.Select(l => l.clone().requires_grad_(true)).ToArray();
+        var shared = levels.Select(l => l.clone().requires_grad_(true)).ToArray();
+
+        var expected = Enumerable.Range(0, 3).Select(i => EmbeddingBagRoiAlign.Apply(separate, Shifted(rois, i), levelOfRoi, scales, 7, 7, 2, aligned: true)).ToList();
+        var table = PoolingTable.Of(shared);
+        var actual = Enumerable.Range(0, 3).Select(i => EmbeddingBagRoiAlign.Apply(table, Shifted(rois, i), levelOfRoi, scales, 7, 7, 2, aligned: true)).ToList();
+        expected.Aggregate((a, b) => a + b).square().sum().backward();
+        actual.Aggregate((a, b) => a + b).square().sum().backward();
+
+        for (int i = 0; i < 3; i++) Golden.AssertClose(expected[i], actual[i], rtol: 0, atol: 1e-6, what: $"pooling {i}");
+        for (int l = 0; l < 2; l++) Golden.AssertClose(separate[l].grad!, shared[l].grad!, rtol: 1e-6, atol: 1e-5, what: $"level {l} gradient");
+    }
+
+    // Moves the boxes by `pixels`, keeping their image index.
+    private static Tensor Shifted(Tensor rois, int pixels) => rois + tensor(new float[] { 0, pixels, pixels, pixels, pixels });
+
+    [Fact]
     public void EmbeddingBag_NoRois_ReturnsEmptyPooledTensor()
     {
         using var scope = NewDisposeScope();
