@@ -17,10 +17,15 @@ public static class DetectorCheckpoint
     /// <summary>Loads <paramref name="path"/> strictly into the detector it records, set to eval mode.</summary>
     /// <param name="expected">The kind the caller needs; null takes whichever the checkpoint holds.</param>
     /// <param name="device">Where to build the detector; null is the CPU.</param>
-    /// <exception cref="DetectorMismatchException">The checkpoint is no detector, or another one than <paramref name="expected"/>.</exception>
+    /// <exception cref="DetectorMismatchException">The file is no fine-tuning checkpoint (a torchvision .pth), records no detector, or another one than <paramref name="expected"/>.</exception>
     /// <exception cref="CheckpointMismatchException">The keys or shapes are not a detector this code builds.</exception>
     public static Detector Load(string path, TransformOptions transform, DetectorKind? expected = null, Device? device = null)
     {
+        if (File.Exists(path) && !File.Exists(Path.ChangeExtension(path, ".json")))
+            throw new DetectorMismatchException(
+                $"'{path}' is no fine-tuned detector: {(expected is { } wanted ? $"a {DetectorKinds.NameOf(wanted)} model" : "a detector")} is a checkpoint that " +
+                $"scrl finetune writes (step-N.ckpt with its .json); a torchvision state dict or a pretrained backbone is fine-tuned first " +
+                $"(scrl finetune --backbone '{path}')");
         using var checkpoint = CheckpointStore.Load(path);
         var kind = KindOf(checkpoint, expected);
         var weights = ModelWeights(checkpoint.Tensors);

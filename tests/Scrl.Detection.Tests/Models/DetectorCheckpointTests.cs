@@ -37,6 +37,19 @@ public sealed class DetectorCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Load_TorchvisionStateDictAsSparseRcnn_SaysItIsNoFineTunedDetector()
+    {
+        string path = Path.Combine(_folder, "fasterrcnn_resnet50_fpn.pth");
+        using (var model = FasterRcnn.FromOptions(TinyDetector.Options(numClasses: 5)))
+            model.save(path);
+
+        var error = Assert.Throws<DetectorMismatchException>(() => DetectorCheckpoint.Load(path, Transform, DetectorKind.SparseRcnn));
+
+        Assert.StartsWith($"'{path}' is no fine-tuned detector: a sparse-rcnn model is a checkpoint that scrl finetune writes", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"(scrl finetune --backbone '{path}')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_SparseRcnnCheckpoint_RebuildsItsShapesAndWeights()
     {
         using var model = SparseRcnn.FromOptions(TinySparseRcnn.Options(numClasses: 5) with { Stages = 2, Proposals = 7 });
