@@ -85,13 +85,7 @@ public sealed class FinetuneCommandTests(GeneratedCoco coco) : IClassFixture<Gen
         using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))))
             Assert.Equal("retinanet", summary.RootElement.GetProperty("detector").GetString());
 
-        string checkpoint = Path.Combine(output, "checkpoints", "step-000002.ckpt");
-        var (evaluated, printed) = await CliRunner.RunAsync("evaluate", "--model", checkpoint, "--val", coco.Root, "--min-size", "64", "--max-size", "96",
-                                                            "--overlays", "0", "-o", coco.NewFolder());
-
-        Assert.True(evaluated == 0, printed);
-        Assert.Contains($"retinanet from {checkpoint}", printed);
-        Assert.Contains("Average Precision", printed);
+        await AssertEvaluateReadsTheDetector(Path.Combine(output, "checkpoints", "step-000002.ckpt"), "retinanet");
     }
 
     [Fact]
@@ -117,13 +111,7 @@ public sealed class FinetuneCommandTests(GeneratedCoco coco) : IClassFixture<Gen
             Assert.Equal("adamw", training.GetProperty("optimizer").GetString()!.ToLowerInvariant());
         }
 
-        string checkpoint = Path.Combine(output, "checkpoints", "step-000002.ckpt");
-        var (evaluated, printed) = await CliRunner.RunAsync("evaluate", "--model", checkpoint, "--val", coco.Root, "--min-size", "64", "--max-size", "96",
-                                                            "--overlays", "0", "-o", coco.NewFolder());
-
-        Assert.True(evaluated == 0, printed);
-        Assert.Contains($"sparse-rcnn from {checkpoint}", printed);
-        Assert.Contains("Average Precision", printed);
+        await AssertEvaluateReadsTheDetector(Path.Combine(output, "checkpoints", "step-000002.ckpt"), "sparse-rcnn");
     }
 
     [Fact]
@@ -168,6 +156,17 @@ public sealed class FinetuneCommandTests(GeneratedCoco coco) : IClassFixture<Gen
         Assert.StartsWith("This detector trains on keypoints, but ", e.Message);
         Assert.Contains("person_keypoints_<split>2017.json", e.Message);
         Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>scrl evaluate --model takes the detector from the checkpoint and scores it.</summary>
+    private async Task AssertEvaluateReadsTheDetector(string checkpoint, string detector)
+    {
+        var (evaluated, printed) = await CliRunner.RunAsync("evaluate", "--model", checkpoint, "--val", coco.Root, "--min-size", "64", "--max-size", "96",
+                                                            "--overlays", "0", "-o", coco.NewFolder());
+
+        Assert.True(evaluated == 0, printed);
+        Assert.Contains($"{detector} from {checkpoint}", printed);
+        Assert.Contains("Average Precision", printed);
     }
 
     /// <summary>A few steps at 64 px, so a test trains in seconds.</summary>
