@@ -1,4 +1,4 @@
-// Scrl.Cloud on Azure: the Durable Functions app that runs the pipeline, the GPU worker that runs the jobs,
+// Scrl.Cloud on Azure: the Durable Functions app that runs the pipeline, the CPU and GPU workers that run the jobs,
 // and what they share (storage, Service Bus, registry, monitoring, identities and their roles).
 // Deploy with `azd up`; see README.md.
 targetScope = 'subscription'
@@ -29,8 +29,16 @@ param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 @maxValue(100)
 param workerMaxReplicas int = 2
 
-@description('Worker image that azd deployed last (SERVICE_WORKER_IMAGE_NAME); empty before the first deploy.')
+@description('Most CPU worker replicas (shard and RoI evaluation jobs).')
+@minValue(1)
+@maxValue(100)
+param cpuWorkerMaxReplicas int = 4
+
+@description('GPU worker image that azd deployed last (SERVICE_WORKER_IMAGE_NAME); empty before the first deploy.')
 param workerImageName string = ''
+
+@description('CPU worker image that azd deployed last (SERVICE_WORKER_CPU_IMAGE_NAME); empty before the first deploy.')
+param cpuWorkerImageName string = ''
 
 @description('Object id of the person or pipeline deploying, granted artifact read/write to upload datasets; empty for none.')
 param principalId string = deployer().objectId
@@ -63,13 +71,18 @@ var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var functionPlanName = '${abbrs.webServerFarms}${resourceToken}'
 var containerAppsEnvironmentName = '${abbrs.appManagedEnvironments}${resourceToken}'
 var workerAppName = '${abbrs.appContainerApps}worker-${resourceToken}'
+var cpuWorkerAppName = '${abbrs.appContainerApps}cpu-${resourceToken}'
 var artifactsContainerName = 'artifacts'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var outcomesQueueName = 'outcomes'
+// The stage queues of Scrl.Pipeline's StageQueues.Default: shard and roi-eval feed the CPU workers, pretrain and
+// finetune the GPU workers.
+var shardQueueName = 'shard'
 var pretrainQueueName = 'pretrain'
 var roiEvalQueueName = 'roi-eval'
 var finetuneQueueName = 'finetune'
 var jobQueueNames = [
+  shardQueueName
   pretrainQueueName
   roiEvalQueueName
   finetuneQueueName
@@ -199,6 +212,7 @@ module functions 'app/functions.bicep' = {
     deploymentContainerName: deploymentContainerName
     artifactsContainerName: artifactsContainerName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.FULLY_QUALIFIED_NAMESPACE
+    shardQueueName: shardQueueName
     pretrainQueueName: pretrainQueueName
     roiEvalQueueName: roiEvalQueueName
     finetuneQueueName: finetuneQueueName
@@ -217,11 +231,14 @@ module worker 'app/worker.bicep' = {
   params: {
     environmentName: containerAppsEnvironmentName
     appName: workerAppName
+    cpuAppName: cpuWorkerAppName
     location: location
     tags: tags
     gpuProfileType: gpuProfileType
     maxReplicas: workerMaxReplicas
+    cpuMaxReplicas: cpuWorkerMaxReplicas
     imageName: workerImageName
+    cpuImageName: cpuWorkerImageName
     registryLoginServer: registry.outputs.LOGIN_SERVER
     workerIdentityId: workerIdentity.outputs.ID
     workerIdentityClientId: workerIdentity.outputs.CLIENT_ID
@@ -233,6 +250,7 @@ module worker 'app/worker.bicep' = {
     outcomesQueueName: outcomesQueueName
     serviceBusNamespaceName: serviceBusNamespaceName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.FULLY_QUALIFIED_NAMESPACE
+    shardQueueName: shardQueueName
     pretrainQueueName: pretrainQueueName
     roiEvalQueueName: roiEvalQueueName
     finetuneQueueName: finetuneQueueName
@@ -252,6 +270,7 @@ output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.NAME
 output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = worker.outputs.ENVIRONMENT_NAME
 output SERVICE_FUNCTIONS_NAME string = functions.outputs.NAME
 output SERVICE_WORKER_NAME string = worker.outputs.APP_NAME
+output SERVICE_WORKER_CPU_NAME string = worker.outputs.CPU_APP_NAME
 output SCRL_API_URL string = 'https://${functions.outputs.DEFAULT_HOST_NAME}/api'
 output SCRL_TASK_HUB_NAME string = functions.outputs.TASK_HUB_NAME
 output SCRL_STORAGE_SERVICE_URI string = storage.outputs.BLOB_ENDPOINT

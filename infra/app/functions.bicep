@@ -39,6 +39,9 @@ param artifactsContainerName string
 @description('Fully qualified Service Bus namespace the app posts jobs to.')
 param serviceBusFullyQualifiedNamespace string
 
+@description('Service Bus queue of shard jobs (CPU workers).')
+param shardQueueName string
+
 @description('Service Bus queue of pretraining jobs.')
 param pretrainQueueName string
 
@@ -145,8 +148,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Scrl__Storage__ServiceUri: storage.properties.primaryEndpoints.blob
       Scrl__Storage__Container: artifactsContainerName
       Scrl__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
-      // Sharding runs on the same GPU workers as pretraining, which it always precedes.
-      Scrl__ServiceBus__Queues__Shard: pretrainQueueName
+      // Shard and RoI evaluation go to the CPU workers' queues, pretraining and fine-tuning to the GPU workers'.
+      Scrl__ServiceBus__Queues__Shard: shardQueueName
       Scrl__ServiceBus__Queues__Pretrain: pretrainQueueName
       Scrl__ServiceBus__Queues__RoiEval: roiEvalQueueName
       Scrl__ServiceBus__Queues__Finetune: finetuneQueueName

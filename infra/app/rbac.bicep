@@ -1,6 +1,7 @@
 // Every role assignment of the environment, each at the narrowest scope that works:
 //   Functions app  - host storage, Durable Task (Azure Storage provider), posting jobs, telemetry;
-//   worker         - pulling its image, reading and writing artifacts, receiving jobs, reporting outcomes, telemetry;
+//   worker         - pulling its image, reading and writing artifacts, receiving jobs, reporting outcomes, telemetry
+//                    (the CPU and the GPU worker apps both run as this identity: the same code, other queues);
 //   KEDA scaler    - reading the job queues' message counts;
 //   deployer       - (optional) uploading datasets and reading reports in the artifacts container.
 // Names are guid(scope, identity, role), all known before deployment, so re-provisioning is idempotent and

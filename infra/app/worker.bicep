@@ -1,7 +1,10 @@
-// The GPU worker: a Container Apps environment with a serverless GPU workload profile, and the worker app
-// (containers/worker/Dockerfile, `scrl worker`) that scales from zero on the Service Bus job queues.
-// Artifacts live in the store's default container, `artifacts`.
-// One replica runs one job on one GPU, so each queue's KEDA rule asks for a replica per waiting message.
+// The workers: a Container Apps environment with a serverless GPU workload profile, and two worker apps
+// (containers/worker/Dockerfile, `scrl worker`) that scale from zero on their Service Bus job queues:
+//   gpu - pretraining and fine-tuning, on the serverless GPU profile, `--device cuda`;
+//   cpu - sharding and RoI evaluation, on the Consumption profile, `--device cpu`.
+// Pipeline code routes each stage to its pool's queues (Scrl.Pipeline StageQueues). Artifacts live in the store's
+// default container, `artifacts`.
+// One replica runs one job, so each queue's KEDA rule asks for a replica per waiting message.
 // KEDA authenticates to Service Bus with the scaler identity, which the app holds for its scale rules only
 // (lifecycle None: no token for it is served inside the container); the worker process uses its own identity
 // (AZURE_CLIENT_ID). Logs go to Log Analytics through a diagnostic setting, so no workspace key is needed.
@@ -9,8 +12,11 @@
 @description('Name of the Container Apps environment.')
 param environmentName string
 
-@description('Name of the worker container app.')
+@description('Name of the GPU worker container app (pretraining, fine-tuning).')
 param appName string
+
+@description('Name of the CPU worker container app (sharding, RoI evaluation).')
+param cpuAppName string
 
 @description('Azure region of the environment and the app (one that offers serverless GPUs).')
 param location string
@@ -18,8 +24,11 @@ param location string
 @description('Tags applied to the environment and the app; the app also gets azd-service-name.')
 param tags object
 
-@description('Service name in azure.yaml that azd deploys to this app.')
+@description('Service name in azure.yaml that azd deploys to the GPU app.')
 param serviceName string = 'worker'
+
+@description('Service name in azure.yaml that azd deploys to the CPU app (the same image).')
+param cpuServiceName string = 'worker-cpu'
 
 @description('Serverless GPU workload profile type: one NVIDIA T4 (16 GB) or one A100 (80 GB) per replica.')
 @allowed([
@@ -33,8 +42,16 @@ param gpuProfileType string
 @maxValue(100)
 param maxReplicas int
 
-@description('Worker image. Empty on the first provision, before azd has built and pushed one; azd deploy then sets it.')
+@description('Most CPU worker replicas (shard and RoI evaluation jobs at once).')
+@minValue(1)
+@maxValue(100)
+param cpuMaxReplicas int = 4
+
+@description('GPU worker image. Empty on the first provision, before azd has built and pushed one; azd deploy then sets it.')
 param imageName string
+
+@description('CPU worker image, likewise (azd deploys the same Dockerfile as its own service).')
+param cpuImageName string
 
 @description('Login server of the registry the worker image is pulled from.')
 param registryLoginServer string
@@ -74,6 +91,9 @@ param serviceBusNamespaceName string
 @description('Fully qualified Service Bus namespace the worker receives from.')
 param serviceBusFullyQualifiedNamespace string
 
+@description('Service Bus queue of shard jobs.')
+param shardQueueName string
+
 @description('Service Bus queue of pretraining jobs.')
 param pretrainQueueName string
 
@@ -99,10 +119,38 @@ var gpuProfileName = 'gpu'
 var terminationGracePeriodSeconds = shutdownGraceSeconds + 60
 // azd's bootstrap image, used only until the first `azd deploy` (which `azd up` runs right after provisioning).
 var bootstrapImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
-var jobQueues = [
-  pretrainQueueName
-  roiEvalQueueName
-  finetuneQueueName
+// Consumption replicas of a workload-profiles environment top out at 4 vCPUs and 8 GiB.
+var cpuResources = {
+  cpu: json('4.0')
+  memory: '8Gi'
+}
+var pools = [
+  {
+    appName: appName
+    serviceName: serviceName
+    imageName: imageName
+    workloadProfileName: gpuProfileName
+    resources: gpuResources[gpuProfileType]
+    maxReplicas: maxReplicas
+    device: 'cuda'
+    queues: [
+      pretrainQueueName
+      finetuneQueueName
+    ]
+  }
+  {
+    appName: cpuAppName
+    serviceName: cpuServiceName
+    imageName: cpuImageName
+    workloadProfileName: 'Consumption'
+    resources: cpuResources
+    maxReplicas: cpuMaxReplicas
+    device: 'cpu'
+    queues: [
+      shardQueueName
+      roiEvalQueueName
+    ]
+  }
 ]
 
 resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
@@ -140,10 +188,10 @@ resource environmentLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-previ
   }
 }
 
-resource worker 'Microsoft.App/containerApps@2025-01-01' = {
-  name: appName
+resource workers 'Microsoft.App/containerApps@2025-01-01' = [for pool in pools: {
+  name: pool.appName
   location: location
-  tags: union(tags, { 'azd-service-name': serviceName })
+  tags: union(tags, { 'azd-service-name': pool.serviceName })
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
@@ -153,7 +201,7 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
   }
   properties: {
     environmentId: environment.id
-    workloadProfileName: gpuProfileName
+    workloadProfileName: pool.workloadProfileName
     configuration: {
       activeRevisionsMode: 'Single'
       // The scaler identity serves the platform's scale rules only; code in the container gets the worker identity.
@@ -180,8 +228,8 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
       containers: [
         {
           name: 'worker'
-          image: empty(imageName) ? bootstrapImage : imageName
-          resources: gpuResources[gpuProfileType]
+          image: empty(pool.imageName) ? bootstrapImage : pool.imageName
+          resources: pool.resources
           // `scrl worker` (the image's entrypoint) takes its settings as options.
           args: concat(
             [
@@ -199,11 +247,11 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
               '/tmp/scrl-work'
               '--shutdown-grace'
               string(shutdownGraceSeconds)
-              // The image is the CUDA build; RoI-eval and fine-tune jobs run on the replica's GPU.
+              // The image is the CUDA build; on the CPU pool libtorch simply finds no GPU.
               '--device'
-              'cuda'
+              pool.device
             ],
-            flatten(map(jobQueues, queueName => [
+            flatten(map(pool.queues, queueName => [
               '--queue'
               queueName
             ]))
@@ -217,9 +265,9 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
       ]
       scale: {
         minReplicas: 0
-        maxReplicas: maxReplicas
+        maxReplicas: pool.maxReplicas
         rules: [
-          for queueName in jobQueues: {
+          for queueName in pool.queues: {
             name: 'jobs-${queueName}'
             custom: {
               type: 'azure-servicebus'
@@ -235,7 +283,8 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
       }
     }
   }
-}
+}]
 
 output ENVIRONMENT_NAME string = environment.name
-output APP_NAME string = worker.name
+output APP_NAME string = workers[0].name
+output CPU_APP_NAME string = workers[1].name

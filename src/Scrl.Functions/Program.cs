@@ -7,10 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Scrl.Functions;
 using Scrl.Functions.Configuration;
 using Scrl.Pipeline.Artifacts;
 using Scrl.Pipeline.Jobs;
+using Scrl.Pipeline.Transports;
 
 // The Functions app's composition root. Azure clients are singletons on DefaultAzureCredential: the app's
 // user-assigned identity in Azure (AZURE_CLIENT_ID), the developer's credentials locally. No keys anywhere.

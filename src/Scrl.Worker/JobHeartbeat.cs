@@ -1,32 +1,34 @@
 using Microsoft.Extensions.Logging;
+using Scrl.Pipeline.Artifacts;
 using Scrl.Pipeline.Jobs;
-using Scrl.Pipeline.Outcomes;
 
 namespace Scrl.Worker;
 
 /// <summary>
-/// While a job runs: renews its message lock and forwards its newest progress, every interval. A lost lock is
-/// logged, not fatal: the artifact claim keeps the job exclusive, and a redelivery finds the claim held.
+/// While a job runs: renews its message lock and writes its newest progress to the attempt's
+/// <see cref="JobProgressBlob"/>, every interval. Progress goes to Blob storage, not to the orchestration: a three-day
+/// attempt beats some 13,000 times, and each event would be a history row and a replay. A lost lock is logged, not
+/// fatal: the artifact claim keeps the job exclusive, and a redelivery finds the claim held.
 /// </summary>
 internal sealed class JobHeartbeat : IAsyncDisposable
 {
     private readonly IReceivedJob _received;
     private readonly LatestProgress _progress;
     private readonly InFlightJobs _inFlight;
-    private readonly IJobOutcomeSink _sink;
+    private readonly IArtifactStore _store;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private JobHeartbeat(IReceivedJob received, LatestProgress progress, InFlightJobs inFlight, IJobOutcomeSink sink, TimeSpan interval, ILogger log)
+    private JobHeartbeat(IReceivedJob received, LatestProgress progress, InFlightJobs inFlight, IArtifactStore store, TimeSpan interval, ILogger log)
     {
-        (_received, _progress, _inFlight, _sink, _log) = (received, progress, inFlight, sink, log);
+        (_received, _progress, _inFlight, _store, _log) = (received, progress, inFlight, store, log);
         _loop = RunAsync(interval, _stop.Token);
     }
 
-    public static JobHeartbeat Start(IReceivedJob received, LatestProgress progress, InFlightJobs inFlight, IJobOutcomeSink sink,
+    public static JobHeartbeat Start(IReceivedJob received, LatestProgress progress, InFlightJobs inFlight, IArtifactStore store,
                                      TimeSpan interval, ILogger log) =>
-        new(received, progress, inFlight, sink, interval, log);
+        new(received, progress, inFlight, store, interval, log);
 
     /// <summary>Stops beating; returns once no renewal is in flight, so the caller can settle the message.</summary>
     public async ValueTask DisposeAsync()
@@ -79,7 +81,8 @@ internal sealed class JobHeartbeat : IAsyncDisposable
         try
         {
             _inFlight.Record(_received.Job, progress);   // what the supervisor reports if this process dies
-            await _sink.ReportProgressAsync(_received.Job, progress, stop).ConfigureAwait(false);
+            await JobProgressBlob.WriteAsync(_store, _received.Job, JobProgressSnapshot.From(progress, _received.Job.Attempt, DateTimeOffset.UtcNow), stop)
+                .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -97,7 +97,7 @@ internal sealed class JobProcessor(
                                          LatestProgress progress, InFlightJobs inFlight, CancellationTokenSource run, CancellationToken stoppingToken)
     {
         JobOutcome outcome;
-        await using (JobHeartbeat.Start(received, progress, inFlight, sink, options.HeartbeatInterval, log))
+        await using (JobHeartbeat.Start(received, progress, inFlight, store, options.HeartbeatInterval, log))
         {
             try
             {

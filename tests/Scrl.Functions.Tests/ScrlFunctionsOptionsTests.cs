@@ -40,15 +40,29 @@ public sealed partial class ScrlFunctionsOptionsTests
         ScrlFunctionsOptions options = configuration.GetSection(ScrlFunctionsOptions.SectionName).Get<ScrlFunctionsOptions>()!;
 
         Assert.True(new ScrlFunctionsOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal("pretrain", options.ServiceBus.Queues[StageKind.Shard]);
-        Assert.Equal("pretrain", options.ServiceBus.Queues[StageKind.Pretrain]);
-        Assert.Equal("roi-eval", options.ServiceBus.Queues[StageKind.RoiEval]);
-        Assert.Equal("finetune", options.ServiceBus.Queues[StageKind.Finetune]);
+        Assert.Equal(StageQueues.Default, options.ServiceBus.Queues);
+    }
+
+    [Fact]
+    public void Validate_ShardOnTheGpuQueue_IsRefused()
+    {
+        var options = new ScrlFunctionsOptions
+        {
+            Storage = new() { ServiceUri = new Uri("https://sttest.blob.core.windows.net/") },
+            ServiceBus = new() { FullyQualifiedNamespace = "sb-test.servicebus.windows.net",
+                                 Queues = new(StageQueues.Default) { [StageKind.Shard] = "pretrain" } },
+        };
+
+        ValidateOptionsResult result = new ScrlFunctionsOptionsValidator().Validate(null, options);
+
+        Assert.Equal(["Scrl:ServiceBus:Queues: queue 'pretrain' carries CPU and GPU stages (Shard, Pretrain); give each pool its own queues"],
+                     result.Failures);
     }
 
     /// <summary>A value for a Bicep expression: queue parameters get the queue names main.bicep passes.</summary>
     private static string StandIn(string expression) => expression switch
     {
+        "shardQueueName" => "shard",
         "pretrainQueueName" => "pretrain",
         "roiEvalQueueName" => "roi-eval",
         "finetuneQueueName" => "finetune",

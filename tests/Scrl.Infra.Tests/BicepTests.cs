@@ -117,8 +117,8 @@ public sealed partial class BicepTests
         Assert.Equal("PT5M", DefaultOf(servicebusModule, "lockDuration"));
         Assert.True(queues["properties"]!["deadLetteringOnMessageExpiration"]!.GetValue<bool>());
         Assert.True(queues["properties"]!["requiresDuplicateDetection"]!.GetValue<bool>());
-        Assert.Equal(["pretrain", "roi-eval", "finetune"],
-                     new[] { "pretrainQueueName", "roiEvalQueueName", "finetuneQueueName" }.Select(v => variables[v]!.GetValue<string>()));
+        Assert.Equal(["shard", "pretrain", "roi-eval", "finetune"],
+                     new[] { "shardQueueName", "pretrainQueueName", "roiEvalQueueName", "finetuneQueueName" }.Select(v => variables[v]!.GetValue<string>()));
     }
 
     [Fact]

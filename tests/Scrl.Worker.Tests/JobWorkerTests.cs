@@ -159,6 +159,25 @@ public sealed class JobWorkerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunningJob_WritesItsProgressToTheAttemptsBlob_AndPostsNoReportUntilItEnds()
+    {
+        await using var harness = await WorkerHarness.CreateAsync(azurite.Endpoints);
+        JobMessage job = WorkerHarness.PretrainJob("progress-blob", maxSteps: 400, checkpointEvery: 100);
+        await harness.Transport.SendAsync(job, CancellationToken.None);
+        harness.Start();
+
+        await WaitForAsync(async () => await JobProgressBlob.TryReadAsync(harness.Store, job.ArtifactPrefix, job.Attempt) is { Step: > 0 });
+        JobProgressSnapshot progress = (await JobProgressBlob.TryReadAsync(harness.Store, job.ArtifactPrefix, job.Attempt))!;
+        int reports = (await harness.Outcomes.PeekMessagesAsync(32)).Value.Length;
+        await harness.StopAsync();
+
+        Assert.Equal((job.JobId, job.Attempt), (progress.JobId, progress.Attempt));
+        Assert.InRange(progress.Step, 1, progress.TotalSteps);
+        Assert.NotNull(progress.Loss);
+        Assert.Equal(0, reports);   // heartbeats stay in Blob storage; only the outcome goes to the orchestration
+    }
+
+    [Fact]
     public async Task CrashedWorkerProcess_FailsItsJobWithTheCause_AndTheRedeliveryIsDeadLetteredUnrun()
     {
         await using var harness = await WorkerHarness.CreateAsync(azurite.Endpoints);

@@ -109,8 +109,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         {
             foreach (var message in (await Outcomes.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), deadline.Token)).Value)
             {
-                JobReport report = JobJson.DeserializeReport(Convert.FromBase64String(message.MessageText));
-                if (report.Kind == JobReportKind.Outcome) return report;
+                return JobJson.DeserializeReport(Convert.FromBase64String(message.MessageText));
             }
             await Task.Delay(200, deadline.Token);
         }

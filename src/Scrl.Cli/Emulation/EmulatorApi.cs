@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Scrl.Pipeline.Api;
+using Scrl.Pipeline.Artifacts;
 using Scrl.Pipeline.Orchestration;
 using Scrl.Pipeline.Reports;
 using Scrl.Pipeline.Specs;
@@ -19,14 +20,14 @@ internal static class EmulatorApi
     private static readonly OrchestrationStatus[] Active =
         [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Suspended];
 
-    public static void Map(IEndpointRouteBuilder app, TaskHubClient client, TimeProvider clock)
+    public static void Map(IEndpointRouteBuilder app, TaskHubClient client, IArtifactStore store, TimeProvider clock)
     {
         RouteGroupBuilder api = app.MapGroup("/api");
         api.MapPost("/runs", (HttpRequest request, CancellationToken ct) => StartAsync(request, client, clock, "runs", ct));
-        api.MapGet("/runs/{id}", (string id, CancellationToken ct) => GetAsync(id, client, "runs", ct));
+        api.MapGet("/runs/{id}", (string id, CancellationToken ct) => GetAsync(id, client, store, "runs", ct));
         api.MapPost("/runs/{id}/cancel", (string id, HttpRequest request, CancellationToken ct) => CancelAsync(id, request, client, ct));
         api.MapPost("/sweeps", (HttpRequest request, CancellationToken ct) => StartAsync(request, client, clock, "sweeps", ct));
-        api.MapGet("/sweeps/{id}", (string id, CancellationToken ct) => GetAsync(id, client, "sweeps", ct));
+        api.MapGet("/sweeps/{id}", (string id, CancellationToken ct) => GetAsync(id, client, store, "sweeps", ct));
     }
 
     private static async Task<IResult> StartAsync(HttpRequest request, TaskHubClient client, TimeProvider clock, string kind, CancellationToken ct)
@@ -54,15 +55,16 @@ internal static class EmulatorApi
         return Accepted(request, kind, s.Id);
     }
 
-    private static async Task<IResult> GetAsync(string id, TaskHubClient client, string kind, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, TaskHubClient client, IArtifactStore store, string kind, CancellationToken ct)
     {
         if (RunIds.PathProblem(id) is { } invalid) return Errors(StatusCodes.Status400BadRequest, [invalid]);
         OrchestrationState? state = await client.GetOrchestrationStateAsync(id).WaitAsync(ct);
         if (state is null) return Error(StatusCodes.Status404NotFound, $"no {kind[..^1]} '{id}'");
         bool completed = state.OrchestrationStatus == OrchestrationStatus.Completed;
         object body = kind == "runs"
-            ? new RunStatus(id, RuntimeStatus(state), Utc(state.CreatedTime), Utc(state.LastUpdatedTime),
-                            Read<RunProgress>(state.Status), completed ? Read<RunReport>(state.Output) : null, Failure(state))
+            ? await WorkerProgress.AddAsync(new RunStatus(id, RuntimeStatus(state), Utc(state.CreatedTime), Utc(state.LastUpdatedTime),
+                                                          Read<RunProgress>(state.Status), completed ? Read<RunReport>(state.Output) : null,
+                                                          Failure(state)), store, ct)
             : new SweepStatus(id, RuntimeStatus(state), Utc(state.CreatedTime), Utc(state.LastUpdatedTime),
                               Read<SweepProgress>(state.Status), completed ? Read<Leaderboard>(state.Output) : null, Failure(state));
         return Results.Json(body, SpecJson.Options);

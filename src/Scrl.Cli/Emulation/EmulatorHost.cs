@@ -70,7 +70,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
         ILoggerFactory loggers = web.Services.GetRequiredService<ILoggerFactory>();
         DurableTaskHost durable = await DurableTaskHost.StartAsync(options, web.Services, loggers, cancellationToken);
-        EmulatorApi.Map(web, durable.Client, TimeProvider.System);
+        EmulatorApi.Map(web, durable.Client, store, TimeProvider.System);
         await web.StartAsync(cancellationToken);
 
         QueueClient outcomes = queues.GetQueueClient(StorageQueueOutcomeSink.DefaultQueueName);

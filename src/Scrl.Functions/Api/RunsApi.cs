@@ -5,6 +5,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Scrl.Pipeline.Api;
+using Scrl.Pipeline.Artifacts;
 using Scrl.Pipeline.Orchestration;
 using Scrl.Pipeline.Specs;
 
@@ -14,7 +15,7 @@ namespace Scrl.Functions.Api;
 /// The runs API: start a run from a <see cref="RunSpec"/>, read its status, cancel it. The run id is the
 /// orchestration's instance id. Keys: function level (the app's function or host keys).
 /// </summary>
-public sealed class RunsApi(TimeProvider clock, ILogger<RunsApi> log)
+public sealed class RunsApi(TimeProvider clock, IArtifactStore store, ILogger<RunsApi> log)
 {
     /// <summary>Runtime states in which a run can still be cancelled.</summary>
     private static readonly OrchestrationRuntimeStatus[] Active =
@@ -42,7 +43,8 @@ public sealed class RunsApi(TimeProvider clock, ILogger<RunsApi> log)
         return await client.CreateCheckStatusResponseAsync(request, runId, cancellationToken);
     }
 
-    /// <summary><c>GET /api/runs/{id}</c>: 200 with <see cref="Pipeline.Api.RunStatus"/>, or 404.</summary>
+    /// <summary><c>GET /api/runs/{id}</c>: 200 with <see cref="Pipeline.Api.RunStatus"/> and each running stage's progress
+    /// from Blob storage (<see cref="WorkerProgress"/>), or 404.</summary>
     [Function("GetRun")]
     public async Task<HttpResponseData> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}")] HttpRequestData request,
@@ -54,7 +56,8 @@ public sealed class RunsApi(TimeProvider clock, ILogger<RunsApi> log)
         OrchestrationMetadata? instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         return instance is null
             ? await ApiResponses.ErrorAsync(request, HttpStatusCode.NotFound, $"no run '{id}'", cancellationToken)
-            : await ApiResponses.JsonAsync(request, HttpStatusCode.OK, StatusMapping.ToRunStatus(instance), cancellationToken);
+            : await ApiResponses.JsonAsync(request, HttpStatusCode.OK,
+                                           await WorkerProgress.AddAsync(StatusMapping.ToRunStatus(instance), store, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>POST /api/runs/{id}/cancel</c> with an optional <c>{"reason": "..."}</c>: 202 once the request is

@@ -10,7 +10,7 @@ namespace Scrl.Functions.Triggers;
 
 /// <summary>
 /// The workers' return path: each <see cref="JobReport"/> on the outcomes queue becomes the run orchestration's
-/// per-job event (<see cref="EventNames.JobCompletedFor"/> or <see cref="EventNames.JobProgressFor"/>).
+/// per-job completion event (<see cref="EventNames.JobCompletedFor"/>).
 /// A body that is not a report fails the invocation; after maxDequeueCount (host.json) it lands in
 /// <c>outcomes-poison</c>, and the orchestrator still finds the job's result manifest at its deadline.
 /// </summary>
@@ -25,7 +25,6 @@ public sealed class JobReportTrigger(ILogger<JobReportTrigger> log)
         JobReport report = JobJson.DeserializeReport(Encoding.UTF8.GetBytes(body));
         JobEvent raised = JobReportEvents.From(report);
         await client.RaiseEventAsync(raised.InstanceId, raised.Name, raised.Payload, cancellationToken);
-        if (report.Outcome is { } outcome)
-            log.LogInformation("Run {RunId}: job {JobId} attempt {Attempt} ended {Status}", report.RunId, report.JobId, report.Attempt, outcome.Status);
+        log.LogInformation("Run {RunId}: job {JobId} attempt {Attempt} ended {Status}", report.RunId, report.JobId, report.Attempt, report.Outcome.Status);
     }
 }

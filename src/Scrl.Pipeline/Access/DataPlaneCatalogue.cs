@@ -34,7 +34,7 @@ public static class DataPlaneCatalogue
         (Workload.Functions, DataPlaneComponent.JobSender, DataPlaneResource.JobQueues),
         (Workload.Functions, DataPlaneComponent.FunctionsHost, DataPlaneResource.StorageAccount),
         (Workload.Functions, DataPlaneComponent.TelemetryExporter, DataPlaneResource.Telemetry),
-        // Worker (`scrl worker --transport servicebus`): receives jobs, reads shards and writes checkpoints and results,
+        // Worker (`scrl worker --transport servicebus`, in the CPU and the GPU app alike): receives jobs, reads shards and writes checkpoints and results,
         // claims jobs with blob leases, reports outcomes to the outcomes queue.
         (Workload.Worker, DataPlaneComponent.JobReceiver, DataPlaneResource.JobQueues),
         (Workload.Worker, DataPlaneComponent.ArtifactStore, DataPlaneResource.ArtifactsContainer),

@@ -12,6 +12,9 @@ public static class JobJson
 
     public static byte[] Serialize(JobReport report) => JsonSerializer.SerializeToUtf8Bytes(report, JobJsonContext.Default.JobReport);
 
+    public static byte[] Serialize(JobProgressSnapshot progress) =>
+        JsonSerializer.SerializeToUtf8Bytes(progress, JobJsonContext.Default.JobProgressSnapshot);
+
     public static byte[] Serialize(DeadLetteredJob job) => JsonSerializer.SerializeToUtf8Bytes(job, JobJsonContext.Default.DeadLetteredJob);
 
     /// <summary>Parses a job message; throws <see cref="JsonException"/> when the body is not one.</summary>
@@ -27,6 +30,9 @@ public static class JobJson
     public static DeadLetteredJob DeserializeDeadLetter(ReadOnlySpan<byte> utf8) =>
         Check(JsonSerializer.Deserialize(utf8, JobJsonContext.Default.DeadLetteredJob), "dead-lettered job");
 
+    public static JobProgressSnapshot DeserializeProgress(ReadOnlySpan<byte> utf8) =>
+        Check(JsonSerializer.Deserialize(utf8, JobJsonContext.Default.JobProgressSnapshot), "job progress");
+
     private static T Check<T>(T? value, string what) where T : class =>
         value ?? throw new JsonException($"The {what} is the JSON literal null.");
 }
@@ -37,4 +43,5 @@ public static class JobJson
 [JsonSerializable(typeof(JobOutcome))]
 [JsonSerializable(typeof(JobReport))]
 [JsonSerializable(typeof(DeadLetteredJob))]
+[JsonSerializable(typeof(JobProgressSnapshot))]
 internal sealed partial class JobJsonContext : JsonSerializerContext;

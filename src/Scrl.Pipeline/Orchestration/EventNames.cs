@@ -4,7 +4,7 @@ namespace Scrl.Pipeline.Orchestration;
 /// Names of the external events a run orchestration listens for. Raise them on the run's instance (id = run id).
 /// </summary>
 /// <remarks>
-/// Job events are addressed to one job (<see cref="JobCompletedFor"/>, <see cref="JobProgressFor"/>): the fine-tune
+/// Job events are addressed to one job (<see cref="JobCompletedFor"/>): the fine-tune
 /// jobs of a run wait at the same time, and Durable hands an event to whichever waiter of that name comes first.
 /// A per-job name also keeps a late callback for a stage that already finished (its outcome rescued from the result
 /// manifest) from being taken as the outcome of a later stage.
@@ -14,15 +14,9 @@ public static class EventNames
     /// <summary>Prefix of the per-job completion event; its payload is a <see cref="Jobs.JobOutcome"/>.</summary>
     public const string JobCompleted = "JobCompleted";
 
-    /// <summary>Prefix of the per-job progress event; its payload is a <see cref="JobProgress"/>.</summary>
-    public const string JobProgress = "JobProgress";
-
     /// <summary>Asks the run to stop; payload <see cref="CancelRequest"/>. Raised by the cancel API.</summary>
     public const string CancelRequested = "CancelRequested";
 
     /// <summary>The event a worker raises when job <paramref name="jobId"/> ends: <c>JobCompleted:{jobId}</c>.</summary>
     public static string JobCompletedFor(string jobId) => $"{JobCompleted}:{jobId}";
-
-    /// <summary>The event a worker raises to report progress of job <paramref name="jobId"/>: <c>JobProgress:{jobId}</c>.</summary>
-    public static string JobProgressFor(string jobId) => $"{JobProgress}:{jobId}";
 }

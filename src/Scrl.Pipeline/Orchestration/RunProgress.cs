@@ -7,7 +7,9 @@ public sealed record RunProgress(string Phase, IReadOnlyList<StageProgress> Stag
 
 /// <summary>One stage in flight.</summary>
 /// <param name="State"><c>running</c>, <c>waiting-to-retry</c>, or <c>checking-result-manifest</c>.</param>
-/// <param name="Step">From the worker's latest progress event; null before the first.</param>
+/// <param name="Step">From the attempt's <see cref="Jobs.JobProgressBlob"/>, filled in by the status route
+/// (<see cref="Api.WorkerProgress"/>); null in the orchestration's own custom status and before the first heartbeat.</param>
+/// <param name="ProgressAt">When the worker wrote that progress.</param>
 public sealed record StageProgress(
     string Stage,
     int Attempt,
@@ -15,4 +17,4 @@ public sealed record StageProgress(
     long? Step = null,
     long? TotalSteps = null,
     double? Loss = null,
-    TimeSpan? Eta = null);
+    DateTimeOffset? ProgressAt = null);

@@ -10,7 +10,9 @@ namespace Scrl.Pipeline.Orchestration;
 /// the result manifest every <see cref="Specs.StagePolicy.ResultCheckInterval"/> to rescue a lost report, and retry with
 /// exponential backoff, each retry with the next attempt number (the worker resumes from the stage's last checkpoint).
 /// A failure reported by an older attempt is ignored: it arrived late and says nothing of the attempt running now. A
-/// dead-lettered attempt fails the stage without a retry.
+/// dead-lettered attempt fails the stage without a retry. The only events it waits on are state changes (an attempt's
+/// outcome, cancellation): workers keep progress in <see cref="JobProgressBlob"/>, which the status route reads, so a
+/// multi-day attempt's heartbeats add nothing to the orchestration's history.
 /// Deterministic: orchestrator code only.
 /// </summary>
 internal sealed class StageRunner
@@ -22,17 +24,15 @@ internal sealed class StageRunner
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopWaiting = new();
 
-    // One waiter of each kind for the whole stage, renewed only when it fires. A waiter abandoned at an attempt's
+    // One completion waiter for the whole stage, renewed only when it fires. A waiter abandoned at an attempt's
     // deadline would otherwise stay queued and could swallow the next attempt's event.
     private Task<JobOutcome> _completed;
-    private Task<JobProgress> _progress;
 
     public StageRunner(TaskOrchestrationContext context, StageJob job, Task<CancelRequest> cancelRequested,
                        RunProgressBoard board, ILogger log)
     {
         (_context, _job, _cancelRequested, _board, _log) = (context, job, cancelRequested, board, log);
         _completed = WaitForCompletion();
-        _progress = WaitForProgress();
     }
 
     public async Task<StageResult> RunAsync()
@@ -91,8 +91,8 @@ internal sealed class StageRunner
         }
     }
 
-    /// <summary>Waits for the completion event, cancellation or <paramref name="until"/>, folding progress events into
-    /// the custom status and dropping failures of attempts before <paramref name="attempt"/> on the way. Returns the
+    /// <summary>Waits for the completion event, cancellation or <paramref name="until"/>, dropping failures of attempts
+    /// before <paramref name="attempt"/> on the way. Returns the
     /// task that woke it: <see cref="_completed"/>, the cancel task or the timer.</summary>
     private async Task<Task> WaitUntilAsync(DateTime until, int attempt)
     {
@@ -100,14 +100,7 @@ internal sealed class StageRunner
         Task timer = _context.CreateTimer(until, timerCancel.Token);
         while (true)
         {
-            Task woke = await Task.WhenAny(_completed, _progress, _cancelRequested, timer);
-            if (woke == _progress)
-            {
-                JobProgress p = await _progress;
-                _board.Update(_job.Stage, s => s with { Step = p.Step, TotalSteps = p.TotalSteps, Loss = p.Loss, Eta = p.Eta });
-                _progress = WaitForProgress();
-                continue;
-            }
+            Task woke = await Task.WhenAny(_completed, _cancelRequested, timer);
             if (woke == _completed && IsStale(await _completed, attempt))
             {
                 JobOutcome stale = await _completed;
@@ -172,7 +165,4 @@ internal sealed class StageRunner
 
     private Task<JobOutcome> WaitForCompletion() =>
         _context.WaitForExternalEvent<JobOutcome>(EventNames.JobCompletedFor(_job.JobId), _stopWaiting.Token);
-
-    private Task<JobProgress> WaitForProgress() =>
-        _context.WaitForExternalEvent<JobProgress>(EventNames.JobProgressFor(_job.JobId), _stopWaiting.Token);
 }

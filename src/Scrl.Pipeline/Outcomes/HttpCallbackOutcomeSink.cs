@@ -5,15 +5,12 @@ namespace Scrl.Pipeline.Outcomes;
 
 /// <summary>
 /// POSTs the outcome as JSON to the job's <see cref="JobMessage.CallbackUri"/> (a Durable raise-event URL).
-/// Progress is not posted: a raise-event URL delivers one named event, and the orchestrator would take a
-/// heartbeat for the outcome. Register it as a typed client (<c>AddHttpClient&lt;HttpCallbackOutcomeSink&gt;</c>)
+/// Register it as a typed client (<c>AddHttpClient&lt;HttpCallbackOutcomeSink&gt;</c>)
 /// or give it the app's one shared <see cref="HttpClient"/>.
 /// </summary>
 public sealed class HttpCallbackOutcomeSink(HttpClient http) : IJobOutcomeSink
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
-
-    public Task ReportProgressAsync(JobMessage job, JobProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <exception cref="InvalidOperationException">The job has no callback URI.</exception>
     /// <exception cref="HttpRequestException">The callback answered with a non-success status.</exception>

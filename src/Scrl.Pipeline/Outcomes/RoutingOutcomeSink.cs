@@ -8,9 +8,6 @@ namespace Scrl.Pipeline.Outcomes;
 /// </summary>
 public sealed class RoutingOutcomeSink(HttpCallbackOutcomeSink callbacks, IJobOutcomeSink? queue) : IJobOutcomeSink
 {
-    public Task ReportProgressAsync(JobMessage job, JobProgress progress, CancellationToken cancellationToken) =>
-        Route(job)?.ReportProgressAsync(job, progress, cancellationToken) ?? Task.CompletedTask;
-
     public Task ReportOutcomeAsync(JobMessage job, JobOutcome outcome, CancellationToken cancellationToken) =>
         Route(job)?.ReportOutcomeAsync(job, outcome, cancellationToken) ?? Task.CompletedTask;
 

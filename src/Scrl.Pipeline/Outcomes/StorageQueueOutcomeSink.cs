@@ -5,7 +5,7 @@ using Scrl.Pipeline.Transports;
 namespace Scrl.Pipeline.Outcomes;
 
 /// <summary>
-/// Posts <see cref="JobReport"/>s (progress and outcomes) to a Storage queue, by default <c>outcomes</c>,
+/// Posts <see cref="JobReport"/>s (outcomes) to a Storage queue, by default <c>outcomes</c>,
 /// which a Functions queue trigger or the emulator's pump turns into orchestration events.
 /// Bodies are base64 JSON, like the jobs queue.
 /// </summary>
@@ -13,19 +13,11 @@ public sealed class StorageQueueOutcomeSink(QueueClient outcomes) : IJobOutcomeS
 {
     public const string DefaultQueueName = "outcomes";
 
-    public Task ReportProgressAsync(JobMessage job, JobProgress progress, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(progress);
-        return SendAsync(new JobReport(JobReportKind.Progress, job.RunId, job.JobId, job.Stage, job.Attempt, progress, null), cancellationToken);
-    }
-
     public Task ReportOutcomeAsync(JobMessage job, JobOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(outcome);
-        return SendAsync(new JobReport(JobReportKind.Outcome, job.RunId, job.JobId, job.Stage, job.Attempt, null,
-                                       outcome with { Attempt = job.Attempt }), cancellationToken);
+        return SendAsync(new JobReport(job.RunId, job.JobId, job.Stage, job.Attempt, outcome with { Attempt = job.Attempt }), cancellationToken);
     }
 
     private async Task SendAsync(JobReport report, CancellationToken cancellationToken) =>

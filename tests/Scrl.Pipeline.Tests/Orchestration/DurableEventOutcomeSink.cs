@@ -10,12 +10,8 @@ namespace Scrl.Pipeline.Tests.Orchestration;
 /// </summary>
 internal sealed class DurableEventOutcomeSink(DurableTaskClient client) : IJobOutcomeSink
 {
-    public Task ReportProgressAsync(JobMessage job, JobProgress progress, CancellationToken cancellationToken) =>
-        RaiseAsync(new JobReport(JobReportKind.Progress, job.RunId, job.JobId, job.Stage, job.Attempt, progress, null), cancellationToken);
-
     public Task ReportOutcomeAsync(JobMessage job, JobOutcome outcome, CancellationToken cancellationToken) =>
-        RaiseAsync(new JobReport(JobReportKind.Outcome, job.RunId, job.JobId, job.Stage, job.Attempt, null,
-                                 outcome with { Attempt = job.Attempt }), cancellationToken);
+        RaiseAsync(new JobReport(job.RunId, job.JobId, job.Stage, job.Attempt, outcome with { Attempt = job.Attempt }), cancellationToken);
 
     private Task RaiseAsync(JobReport report, CancellationToken cancellationToken)
     {

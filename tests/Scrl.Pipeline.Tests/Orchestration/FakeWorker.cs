@@ -5,14 +5,13 @@ using Scrl.Pipeline.Artifacts;
 using Scrl.Pipeline.Jobs;
 using Scrl.Pipeline.Orchestration;
 using Scrl.Pipeline.Specs;
-using JobProgress = Scrl.Pipeline.Orchestration.JobProgress; // the orchestrator's event, not the worker's heartbeat (Jobs.JobProgress)
 
 namespace Scrl.Pipeline.Tests.Orchestration;
 
 /// <summary>What the fake worker does with one job.</summary>
 internal abstract record JobScript
 {
-    /// <summary>Reports progress, then success with <paramref name="metrics"/> through the completion event.</summary>
+    /// <summary>Writes progress, then reports success with <paramref name="metrics"/> through the completion event.</summary>
     public sealed record Succeed(IReadOnlyDictionary<string, double>? Metrics = null) : JobScript;
 
     /// <summary>Reports a failure through the completion event.</summary>
@@ -24,13 +23,14 @@ internal abstract record JobScript
     /// <summary>Reports a failure only after <paramref name="Delay"/> more: an attempt the orchestrator gave up on, ending late.</summary>
     public sealed record FailLate(string Reason, TimeSpan Delay) : JobScript;
 
-    /// <summary>Reports one progress event and then nothing: a hung or vanished worker.</summary>
+    /// <summary>Writes one progress snapshot and then nothing: a hung or vanished worker.</summary>
     public sealed record Hang(long Step, long TotalSteps, double Loss) : JobScript;
 }
 
 /// <summary>
-/// A test transport that runs each job it is sent after <see cref="JobDuration"/> by raising the job's events on
-/// the run through the real <see cref="DurableTaskClient"/>, as a worker's callback does. What it does per job
+/// A test transport that runs each job it is sent after <see cref="JobDuration"/> by raising the job's completion event
+/// on the run through the real <see cref="DurableTaskClient"/>, as a worker's callback does, and writing its progress
+/// to the store, as a worker's heartbeat does. What it does per job
 /// comes from <see cref="Script"/>; every job it was sent, and when it ran, is recorded.
 /// </summary>
 internal sealed class FakeWorker(IArtifactStore store) : IJobTransport, IAsyncDisposable
@@ -76,7 +76,7 @@ internal sealed class FakeWorker(IArtifactStore store) : IJobTransport, IAsyncDi
         if (job.Stage == StageKind.Shard) Track(job.RunId, started: true);
         DateTime started = DateTime.UtcNow;
         JobScript script = Script(job);
-        await client.RaiseEventAsync(job.RunId, EventNames.JobProgressFor(job.JobId), new JobProgress(job.JobId, 1, 2, 0.5, TimeSpan.FromSeconds(1)));
+        await WriteProgressAsync(job, 1, 2, 0.5);
         await Task.Delay(JobDuration);
         switch (script)
         {
@@ -94,7 +94,7 @@ internal sealed class FakeWorker(IArtifactStore store) : IJobTransport, IAsyncDi
                 await WriteManifestAsync(job, Outcome(job, JobStatus.Succeeded, null, l.Metrics));
                 break;
             case JobScript.Hang h:
-                await client.RaiseEventAsync(job.RunId, EventNames.JobProgressFor(job.JobId), new JobProgress(job.JobId, h.Step, h.TotalSteps, h.Loss, TimeSpan.FromMinutes(5)));
+                await WriteProgressAsync(job, h.Step, h.TotalSteps, h.Loss);
                 break;
         }
         _log.Enqueue((job, started, DateTime.UtcNow));
@@ -106,6 +106,10 @@ internal sealed class FakeWorker(IArtifactStore store) : IJobTransport, IAsyncDi
         if (job.Stage == StageKind.Pretrain) Track(job.RunId, started: false);
         await client.RaiseEventAsync(job.RunId, EventNames.JobCompletedFor(job.JobId), outcome);
     }
+
+    private Task WriteProgressAsync(JobMessage job, long step, long totalSteps, double loss) =>
+        JobProgressBlob.WriteAsync(store, job, new JobProgressSnapshot(job.JobId, job.Attempt, step, totalSteps, loss, DateTimeOffset.UtcNow),
+                                   CancellationToken.None);
 
     private async Task WriteManifestAsync(JobMessage job, JobOutcome outcome) =>
         await store.UploadAsync(PipelineArtifacts.ResultManifest(job.ArtifactPrefix),

@@ -98,8 +98,6 @@ public sealed class DeadLetterWatcherTests : IAsyncLifetime
     {
         public ConcurrentQueue<JobOutcome> Outcomes { get; } = new();
 
-        public Task ReportProgressAsync(JobMessage job, JobProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
-
         public Task ReportOutcomeAsync(JobMessage job, JobOutcome outcome, CancellationToken cancellationToken)
         {
             Outcomes.Enqueue(outcome);

@@ -1,13 +1,13 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
 using Scrl.Pipeline.Jobs;
-using Scrl.Pipeline.Transports;
 
-namespace Scrl.Functions;
+namespace Scrl.Pipeline.Transports;
 
 /// <summary>
-/// Posts each job to its stage's Service Bus queue (pretrain, roi-eval, finetune: see infra/app/servicebus.bicep),
-/// so each stage's backlog scales the GPU workers on its own KEDA rule. The Functions app only sends jobs.
+/// Posts each job to its stage's Service Bus queue (<see cref="StageQueues.Default"/>: shard and roi-eval for the CPU
+/// workers, pretrain and finetune for the GPU workers), so each backlog scales its own pool on its own KEDA rule. The
+/// Functions app only sends jobs.
 /// </summary>
 public sealed class StageQueueJobTransport : IJobTransport, IAsyncDisposable
 {
@@ -15,11 +15,15 @@ public sealed class StageQueueJobTransport : IJobTransport, IAsyncDisposable
 
     /// <param name="client">The app's singleton client.</param>
     /// <param name="queues">Queue name per stage; stages sharing a queue share one sender.</param>
+    /// <exception cref="ArgumentException">A queue carries stages of both hardware pools (<see cref="StageQueues.MixedQueues"/>).</exception>
     public StageQueueJobTransport(ServiceBusClient client, IReadOnlyDictionary<StageKind, string> queues, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(loggers);
+        // Missing stages fail at send time with the setting's name; a mixed queue would misplace jobs silently.
+        if (StageQueues.MixedQueues(queues) is { Count: > 0 } mixed)
+            throw new ArgumentException(string.Join("; ", mixed), nameof(queues));
         var byQueue = new Dictionary<string, ServiceBusJobTransport>(StringComparer.Ordinal);
         _byStage = queues.ToDictionary(
             pair => pair.Key,
