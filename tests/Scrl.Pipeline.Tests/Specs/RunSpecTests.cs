@@ -52,11 +52,13 @@ public sealed class RunSpecTests
             {
               "runId": "run-1", "dataset": { "source": "/data/coco" }, "method": "scrl", "backbone": "resnet50",
               "finetune": [ { "task": "coco-instances" }, { "task": "coco-keypoints", "schedule": "0.5x" },
-                            { "task": "cityscapes-instances", "train": "/data/cityscapes" } ]
+                            { "task": "cityscapes-instances", "train": "/data/cityscapes" }, { "task": "coco-det", "detector": "sparse-rcnn" },
+                            { "task": "voc-det", "detector": "sparse-rcnn", "train": "/data/voc" } ]
             }
             """);
         Assert.Empty(errors);
-        Assert.Equal(["finetune-mask-rcnn-coco-instances-1x", "finetune-keypoint-rcnn-coco-keypoints-0p5x", "finetune-mask-rcnn-cityscapes-instances-cityscapes"],
+        Assert.Equal(["finetune-mask-rcnn-coco-instances-1x", "finetune-keypoint-rcnn-coco-keypoints-0p5x", "finetune-mask-rcnn-cityscapes-instances-cityscapes",
+                      "finetune-sparse-rcnn-coco-det-3x", "finetune-sparse-rcnn-voc-det-voc"],
                      spec!.Finetune.Select(f => f.StageName));
 
         var (_, refused) = SpecJson.ReadRunSpec("""

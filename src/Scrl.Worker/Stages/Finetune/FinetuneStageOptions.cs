@@ -8,7 +8,7 @@ namespace Scrl.Worker.Stages.Finetune;
 
 /// <summary>A fine-tuning job's options resolved for the worker: the job spec, less the backbone it downloads.</summary>
 /// <param name="Pretrained">Artifact name of the pretrain stage's newest checkpoint.</param>
-internal sealed record FinetuneStageOptions(FinetuneSpec Spec, string Pretrained)
+public sealed record FinetuneStageOptions(FinetuneSpec Spec, string Pretrained)
 {
     public static (FinetuneStageOptions? Options, IReadOnlyList<string> Problems) Parse(string json)
     {
