@@ -27,8 +27,19 @@ public class SpatialBoxGeneratorGoldenTests
         Assert.Equal(0, draws.Remaining);
         Assert.Equal(golden[$"{scenario}.boxes_per_image"].data<long>().Select(n => (int)n), pairs.BoxesPerImage);
         Assert.Equal((int)golden[$"{scenario}.fallback_count"][0].item<long>(), pairs.FallbackCount);
-        Golden.AssertClose(golden[$"{scenario}.rois1"], pairs.Rois1, rtol: 0, atol: 1e-4, what: "view-1 rois");
-        Golden.AssertClose(golden[$"{scenario}.rois2"], pairs.Rois2, rtol: 0, atol: 1e-4, what: "view-2 rois");
+        AssertBitIdentical(golden[$"{scenario}.rois1"], pairs.Rois1, "view-1 rois");
+        AssertBitIdentical(golden[$"{scenario}.rois2"], pairs.Rois2, "view-2 rois");
+    }
+
+    private static void AssertBitIdentical(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.Equal(expected.dtype, actual.dtype);
+        var e = ToArray<float>(expected);
+        var a = ToArray<float>(actual.contiguous());
+        for (int i = 0; i < e.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(e[i]) == BitConverter.SingleToInt32Bits(a[i]),
+                $"{what}: element {i} (row {i / 5}, column {i % 5}) is {a[i]:G9}, the reference's {e[i]:G9}");
     }
 
     // TorchSharp's data<T>().ToArray() throws on an empty tensor (scenarios without jitter draw no uniforms).

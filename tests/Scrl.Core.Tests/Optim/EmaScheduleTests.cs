@@ -11,10 +11,16 @@ public sealed class EmaScheduleTests
     public void At_RisesFromBaseToOneOverTheRun(long step, double expected) =>
         Assert.Equal(expected, new EmaSchedule(0.97, totalSteps: 100).At(step), 12);
 
-    [Fact]
-    public void At_MatchesTheCosineFormulaBetweenPoints()
+    [Theory]
+    [InlineData("short")]
+    [InlineData("scrl_200ep")]
+    [InlineData("scrl_1000ep")]
+    [InlineData("odd_steps")]
+    public void At_EqualsTheOfficialDecayAtEveryRecordedStep(string name)
     {
-        var schedule = new EmaSchedule(0.996, totalSteps: 31_400);
-        Assert.Equal(1 - 0.004 * (Math.Cos(Math.PI * 1234 / 31_400.0) + 1) / 2, schedule.At(1234), 15);
+        var run = OfficialSchedules.Named(name);
+        var schedule = new EmaSchedule(run.BaseEmaMomentum, (long)run.StepsPerEpoch * run.Epochs);
+        foreach (var step in run.Steps)
+            Assert.Equal(step.EmaMomentum, schedule.At(step.Index), 15);
     }
 }

@@ -1,14 +1,23 @@
-"""Two full SCRL (and BYOL) training steps in PyTorch with the official structure, for ScrlStepParityTests.
+"""Three full SCRL (and BYOL) training steps in PyTorch with the official structure, for ScrlStepParityTests.
 
 Builds kakaobrain/scrl's networks at small sizes (resnet18 encoder as nn.Sequential, projector 512->64->32,
-predictor 32->64->32, online classifier 512->10), runs SCRLTrainer's step twice on the same batch (float64, so the
-comparison tests the algorithm, not float32 rounding), and saves losses, rates, and samples of every state tensor's
-change plus the LARS momentum buffers. Initial weights and views come from hashed_init (not stored).
+predictor 32->64->32, online classifier 512->10), runs SCRLTrainer's step three times on the same batch (float64, so
+the comparison tests the algorithm, not float32 rounding), and saves losses, rates, and samples of every state
+tensor's change plus the LARS momentum buffers. Initial weights and views come from hashed_init (not stored).
+Two steps warm up and the third is on the cosine branch; the rates come from the official LinearWarmupScheduler
+over CosineAnnealingLR, the EMA momentum from _decay_ema_momentum, and SCRL's optimizer is torchlars' LARS under the
+official CustomLARS, all run from their transcriptions in official_scrl.py.
 
   scrl_step.pt: SCRL boxes, online classifier, CustomLARS over torchlars 0.1.2 (official name-based exclusion, lr²).
   byol_step.pt: BYOL (GAP features), no classifier, deepmind BYOL LARS (1-D tensors excluded, plain lr).
-  scrl_step_float32.pt: scrl_step in float32, the training dtype. Parameter changes are ~1e-6 of the weights there,
-      below float32 resolution, so only losses and momentum buffers (the update directions) are stored.
+  scrl_step_float32.pt: scrl_step in float32, the training dtype, for the two warmup steps. Parameter changes are
+      ~1e-6 of the weights there, below float32 resolution, so only losses and momentum buffers (the update
+      directions) are stored. A third float32 step is not compared: the first convolution's weight gradient, a sum
+      over every pixel nearly cancelled by the BatchNorm backward, then depends on summation order by ~2.5e-3.
+      The same sensitivity makes this file depend on the CPU that writes it: Debian's PyTorch on a Zen CPU gives
+      momentum buffers up to 0.5% away from the committed file, which another CPU wrote (and which our float32 step
+      matches to 1.5e-5). Regenerate it only for a change that alters the float32 run;
+      `python3 make_scrl_step.py scrl_step.pt byol_step.pt` writes the float64 files alone.
 """
 import math
 import os
@@ -20,11 +29,14 @@ import torchvision
 from torchvision import ops
 
 import hashed_init
+import official_scrl as official
 
 torch.set_num_threads(2)
 B, S, K, CLASSES = 4, 64, 3, 10
 BASE_LR, WD, MOMENTUM, M_BASE = 0.45, 1e-6, 0.9, 0.97
 STEPS_PER_EPOCH, EPOCHS, WARMUP = 2, 4, 1
+STEPS = 3                                        # steps 0 and 1 warm up (epoch 0.5, 1.0); step 2 is on the cosine (1.5)
+FLOAT32_STEPS = 2                                # see scrl_step_float32 below
 SAMPLES = 128
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -80,82 +92,34 @@ def criterion(p_online, p_target):
     return (regression_loss(q1, z2) + regression_loss(q2, z1)).mean()
 
 
-# ---- official optimizer: torchlars 0.1.2 LARS + kakaobrain/scrl optim/optim.py CustomLARS --------------------
-class CustomLARS:
-    def __init__(self, optimizer, eps=1e-8, trust_coef=0.001):
-        self.optim, self.eps, self.trust_coef = optimizer, eps, trust_coef
-
-    def step(self):
-        weight_decays = []
-        for group in self.optim.param_groups:              # hide_weight_decays
-            weight_decays.append(group["weight_decay"])
-            group["weight_decay"] = 0
-        with torch.no_grad():
-            for group, weight_decay in zip(self.optim.param_groups, weight_decays):
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    if group.get("lars_adaptation", True):
-                        param_norm, grad_norm = p.norm(), p.grad.norm()
-                        if param_norm > 0 and grad_norm > 0:   # compute_adaptive_lr (adaptive_lr.cc)
-                            adaptive_lr = param_norm / (grad_norm + weight_decay * param_norm + self.eps) * self.trust_coef
-                        else:
-                            adaptive_lr = torch.ones_like(param_norm)
-                    else:
-                        adaptive_lr = group["lr"]
-                    p.grad.add_(p.data, alpha=weight_decay)
-                    p.grad.mul_(adaptive_lr)
-        self.optim.step()
-        for group, weight_decay in zip(self.optim.param_groups, weight_decays):
-            group["weight_decay"] = weight_decay
-
-
-def official_groups(named_params):
-    """optim/getters.py bisect_params_with_names(criterion=['bn', 'bias'])."""
-    default, bn_bias = [], []
-    for name, p in named_params:
-        (bn_bias if any(c in name for c in ["bn", "bias"]) else default).append(p)
-    return [{"params": default, "lars_adaptation": True},
-            {"params": bn_bias, "lars_adaptation": False, "weight_decay": 0.0}]
-
-
 # ---- deepmind BYOL LARS (byol/utils/optimizers.py): 1-D params excluded, trust eta*||p||/||g+wd*p|| -----------
-class ByolLARS:
-    def __init__(self, params, wd, momentum, eta=1e-3):
-        self.params, self.wd, self.momentum, self.eta, self.state = list(params), wd, momentum, eta, {}
+class ByolLARS(torch.optim.Optimizer):
+    """An Optimizer, so the official schedulers set its rate as they set CustomLARS's."""
+
+    def __init__(self, params, lr, wd, momentum, eta=1e-3):
+        super().__init__(params, {"lr": lr})
+        self.wd, self.momentum, self.eta = wd, momentum, eta
 
     @torch.no_grad()
-    def step(self, lr):
-        for p in self.params:
-            if p.grad is None:
-                continue
-            update = p.grad.clone()
-            if p.dim() > 1:
-                update = update + self.wd * p
-                param_norm, update_norm = p.norm(), update.norm()
-                trust = torch.where(param_norm > 0,
-                                    torch.where(update_norm > 0, self.eta * param_norm / update_norm, torch.ones_like(param_norm)),
-                                    torch.ones_like(param_norm))
-                update = update * trust
-            buf = self.state.get(p)
-            self.state[p] = buf = update.clone() if buf is None else buf.mul_(self.momentum).add_(update)
-            p.sub_(lr * buf)
-
-    def zero_grad(self):
-        for p in self.params:
-            p.grad = None
-
-
-def learning_rate(global_step):
-    peak = BASE_LR * B / 256                     # global batch = B image pairs
-    e = (global_step + 1) / STEPS_PER_EPOCH
-    if e <= WARMUP:
-        return peak * e / WARMUP
-    return peak * 0.5 * (1 + math.cos(math.pi * (e - WARMUP) / (EPOCHS - WARMUP)))
-
-
-def ema_momentum(global_step):
-    return 1 - (1 - M_BASE) * (math.cos(math.pi * global_step / (STEPS_PER_EPOCH * EPOCHS)) + 1) / 2
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                update = p.grad.clone()
+                if p.dim() > 1:
+                    update = update + self.wd * p
+                    param_norm, update_norm = p.norm(), update.norm()
+                    trust = torch.where(param_norm > 0,
+                                        torch.where(update_norm > 0, self.eta * param_norm / update_norm, torch.ones_like(param_norm)),
+                                        torch.ones_like(param_norm))
+                    update = update * trust
+                state = self.state[p]
+                if "momentum_buffer" not in state:
+                    state["momentum_buffer"] = update.clone()
+                else:
+                    state["momentum_buffer"].mul_(self.momentum).add_(update)
+                p.sub_(group["lr"] * state["momentum_buffer"])
 
 
 # ---- our names <-> official modules ----------------------------------------------------------------------------
@@ -198,15 +162,17 @@ def run(scrl, dtype):
     rois = torch.tensor(boxes, dtype=dtype)                                       # [2*B*K, 5], pair-aligned rows
 
     trainable = {k: v for k, v in modules.items() if k != "target"}
+    peak = official.scale_learning_rate(BASE_LR, B)                                # global batch = B image pairs
     if scrl:
-        sgd = torch.optim.SGD(official_groups(
-            [(n, p) for m in trainable.values() for n, p in m.named_parameters()]), lr=0.0, momentum=MOMENTUM, weight_decay=WD)
-        optimizer = CustomLARS(sgd)
+        sgd = torch.optim.SGD(official.official_param_groups(
+            [(n, p) for m in trainable.values() for n, p in m.named_parameters()]), lr=peak, momentum=MOMENTUM, weight_decay=WD)
+        optimizer = official.CustomLARS(sgd)
     else:
-        optimizer = ByolLARS([p for m in trainable.values() for p in m.parameters()], WD, MOMENTUM)
+        optimizer = ByolLARS([p for m in trainable.values() for p in m.parameters()], peak, WD, MOMENTUM)
+    scheduler = official.official_scheduler(optimizer, EPOCHS, WARMUP, STEPS_PER_EPOCH)
 
     out = {"views_checksum": views.double().sum().reshape(1)}
-    for step in range(2):
+    for step in range(STEPS if dtype == torch.float64 else FLOAT32_STEPS):
         # SCRLTrainer._forward
         p_online, h_online = modules["online"](views, rois if scrl else None)
         with torch.no_grad():
@@ -219,18 +185,13 @@ def run(scrl, dtype):
             out[f"classification_loss.{step}"] = eval_loss.detach().reshape(1)
             loss = loss + eval_loss
         out[f"loss.{step}"] = loss.detach().reshape(1)
-        # scheduler.step(); zero_grad; backward; optimizer.step; EMA (trainer/base.py)
-        lr = learning_rate(step)
-        out[f"lr.{step}"] = torch.tensor([lr], dtype=torch.float64)
-        if scrl:
-            for group in optimizer.optim.param_groups:
-                group["lr"] = lr
-            optimizer.optim.zero_grad()
-        else:
-            optimizer.zero_grad()
+        # trainer/trainer.py: scheduler.step(); zero_grad; backward; optimizer.step; EMA with the 0-based global step
+        scheduler.step()
+        out[f"lr.{step}"] = torch.tensor([optimizer.param_groups[0]["lr"]], dtype=torch.float64)
+        optimizer.zero_grad()
         loss.backward()
-        optimizer.step() if scrl else optimizer.step(lr)
-        m = ema_momentum(step)
+        optimizer.step()
+        m = official.decay_ema_momentum(M_BASE, step, STEPS_PER_EPOCH * EPOCHS)
         out[f"ema_momentum.{step}"] = torch.tensor([m], dtype=torch.float64)
         with torch.no_grad():
             for pt, po in zip(modules["target"].parameters(), modules["online"].parameters()):
@@ -250,7 +211,7 @@ def run(scrl, dtype):
     buffers = optimizer.optim.state if scrl else optimizer.state
     for prefix, module in trainable.items():
         for name, p in module.named_parameters():
-            buf = (buffers[p]["momentum_buffer"] if scrl else buffers[p]).flatten()
+            buf = buffers[p]["momentum_buffer"].flatten()
             idx = torch.from_numpy(hashed_init.sample_indices(buf.numel(), SAMPLES))
             out[f"momentum.{ours(prefix, name)}"] = buf[idx].clone()
             out[f"momentum_norm.{ours(prefix, name)}"] = buf.norm().reshape(1)
@@ -260,6 +221,9 @@ def run(scrl, dtype):
 
 
 if __name__ == "__main__":
+    import sys
+    wanted = set(sys.argv[1:])
     for scrl, dtype, file in [(True, torch.float64, "scrl_step.pt"), (False, torch.float64, "byol_step.pt"),
                               (True, torch.float32, "scrl_step_float32.pt")]:
-        torch.save(run(scrl, dtype), os.path.join(HERE, file))
+        if not wanted or file in wanted:
+            torch.save(run(scrl, dtype), os.path.join(HERE, file))
