@@ -35,7 +35,7 @@ public sealed class SupervisionTests : IDisposable
         await scrl.Process.WaitForExitAsync().WaitAsync(Timeout);
 
         Assert.Equal(137, scrl.Process.ExitCode);
-        Assert.Matches(@"error: scrl bench was killed by SIGKILL \(signal 9, exit 137\) while benchmarking ResNet18 64 px batch 2 " +
+        Assert.Matches(@"error: scrl bench was killed by SIGKILL \(signal 9, exit 137\) while benchmarking Scrl ResNet18 64 px batch 2 " +
                        @"on synthetic tensors, step \d+ of 10000\.", scrl.Output);
         Assert.False(File.Exists(breadcrumb));
     }
