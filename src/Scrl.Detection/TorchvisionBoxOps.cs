@@ -14,13 +14,7 @@ public static class TorchvisionBoxOps
     public static Tensor BoxIou(Tensor boxes1, Tensor boxes2)
     {
         using var scope = NewDisposeScope();
-        var area1 = (boxes1[.., 2] - boxes1[.., 0]) * (boxes1[.., 3] - boxes1[.., 1]);               // [N]
-        var area2 = (boxes2[.., 2] - boxes2[.., 0]) * (boxes2[.., 3] - boxes2[.., 1]);               // [M]
-        var topLeft = maximum(boxes1.narrow(1, 0, 2).unsqueeze(1), boxes2.narrow(1, 0, 2).unsqueeze(0));       // [N, M, 2]
-        var bottomRight = minimum(boxes1.narrow(1, 2, 2).unsqueeze(1), boxes2.narrow(1, 2, 2).unsqueeze(0));   // [N, M, 2]
-        var wh = (bottomRight - topLeft).clamp_min(0);
-        var inter = wh[.., .., 0] * wh[.., .., 1];                                                   // [N, M]
-        var union = area1.unsqueeze(1) + area2.unsqueeze(0) - inter;
+        var (inter, union) = Overlap(boxes1.unsqueeze(1), boxes2.unsqueeze(0));
         return (inter / union).MoveToOuterDisposeScope();
     }
 
@@ -44,20 +38,29 @@ public static class TorchvisionBoxOps
         return Giou(boxes1, boxes2).MoveToOuterDisposeScope();
     }
 
-    // Broadcasts over the leading dimensions, op for op as generalized_box_iou computes each element.
     private static Tensor Giou(Tensor a, Tensor b)
     {
-        Tensor X1(Tensor t) => t.select(-1, 0);
-        Tensor Y1(Tensor t) => t.select(-1, 1);
-        Tensor X2(Tensor t) => t.select(-1, 2);
-        Tensor Y2(Tensor t) => t.select(-1, 3);
+        var (inter, union) = Overlap(a, b);
+        var enclosing = (maximum(X2(a), X2(b)) - minimum(X1(a), X1(b))).clamp_min(0) * (maximum(Y2(a), Y2(b)) - minimum(Y1(a), Y1(b))).clamp_min(0);
+        return inter / union - (enclosing - union) / enclosing;
+    }
+
+    // Intersection and union areas of broadcast box pairs, op for op as torchvision's box_iou computes each element.
+    private static (Tensor Intersection, Tensor Union) Overlap(Tensor a, Tensor b)
+    {
         var area1 = (X2(a) - X1(a)) * (Y2(a) - Y1(a));
         var area2 = (X2(b) - X1(b)) * (Y2(b) - Y1(b));
         var inter = (minimum(X2(a), X2(b)) - maximum(X1(a), X1(b))).clamp_min(0) * (minimum(Y2(a), Y2(b)) - maximum(Y1(a), Y1(b))).clamp_min(0);
-        var union = area1 + area2 - inter;
-        var area = (maximum(X2(a), X2(b)) - minimum(X1(a), X1(b))).clamp_min(0) * (maximum(Y2(a), Y2(b)) - minimum(Y1(a), Y1(b))).clamp_min(0);
-        return inter / union - (area - union) / area;
+        return (inter, area1 + area2 - inter);
     }
+
+    private static Tensor X1(Tensor boxes) => boxes.select(-1, 0);
+
+    private static Tensor Y1(Tensor boxes) => boxes.select(-1, 1);
+
+    private static Tensor X2(Tensor boxes) => boxes.select(-1, 2);
+
+    private static Tensor Y2(Tensor boxes) => boxes.select(-1, 3);
 
     /// <summary>remove_small_boxes: indices of boxes whose width and height are both at least <paramref name="minSize"/>.</summary>
     /// <param name="boxes">[N, 4].</param>

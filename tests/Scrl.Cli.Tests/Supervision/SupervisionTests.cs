@@ -43,13 +43,8 @@ public sealed class SupervisionTests : IDisposable
     [Fact]
     public async Task WorkerProcessKilledMidJob_FailsTheJobWithTheCause_AndANewWorkerProcessTakesOver()
     {
-        string store = Path.Combine(_scratch, "store"), work = Path.Combine(_scratch, "work");
-        JobMessage job = PretrainJob(store);
-        string jobFile = Path.Combine(_scratch, "job.json");
-        await File.WriteAllBytesAsync(jobFile, JobJson.Serialize(job));
-        using var scrl = ScrlUnderTest.Start(["worker", "--transport", "memory", "--store", "local:" + store, "--work-dir", work,
-                                              "--heartbeat", "1", "--claim-lease", "15", "--enqueue", jobFile]);
-        await WaitForAsync(() => InFlightJobs.Read(work) is [{ Progress: not null }], scrl);
+        var (started, job, store, work) = await StartWorkerMidJobAsync();
+        using var scrl = started;
 
         int first = Assert.Single(ChildrenOf(scrl.Process.Id));
         Process.GetProcessById(first).Kill();
@@ -103,13 +98,8 @@ public sealed class SupervisionTests : IDisposable
     [Fact]
     public async Task WorkerTerminatedMidJob_UploadsItsCheckpoint_HandsTheJobBack_AndExitsCleanly()
     {
-        string store = Path.Combine(_scratch, "store"), work = Path.Combine(_scratch, "work");
-        JobMessage job = PretrainJob(store);
-        string jobFile = Path.Combine(_scratch, "job.json");
-        await File.WriteAllBytesAsync(jobFile, JobJson.Serialize(job));
-        using var scrl = ScrlUnderTest.Start(["worker", "--transport", "memory", "--store", "local:" + store, "--work-dir", work,
-                                              "--heartbeat", "1", "--claim-lease", "15", "--enqueue", jobFile]);
-        await WaitForAsync(() => InFlightJobs.Read(work) is [{ Progress: not null }], scrl);
+        var (started, job, store, _) = await StartWorkerMidJobAsync();
+        using var scrl = started;
 
         PosixProcess.Terminate(scrl.Process.Id);   // what a container stop sends, to the supervisor first
         await scrl.Process.WaitForExitAsync().WaitAsync(Timeout);
@@ -146,6 +136,27 @@ public sealed class SupervisionTests : IDisposable
     }
 
     private static List<int> DescendantsOf(int pid) => ChildrenOf(pid).SelectMany(child => DescendantsOf(child).Prepend(child)).ToList();
+
+    /// <summary>A worker process on one queued pretraining job, returned once the job reports progress.</summary>
+    private async Task<(ScrlUnderTest Scrl, JobMessage Job, string Store, string Work)> StartWorkerMidJobAsync()
+    {
+        string store = Path.Combine(_scratch, "store"), work = Path.Combine(_scratch, "work");
+        JobMessage job = PretrainJob(store);
+        string jobFile = Path.Combine(_scratch, "job.json");
+        await File.WriteAllBytesAsync(jobFile, JobJson.Serialize(job));
+        var scrl = ScrlUnderTest.Start(["worker", "--transport", "memory", "--store", "local:" + store, "--work-dir", work,
+                                         "--heartbeat", "1", "--claim-lease", "15", "--enqueue", jobFile]);
+        try
+        {
+            await WaitForAsync(() => InFlightJobs.Read(work) is [{ Progress: not null }], scrl);
+        }
+        catch
+        {
+            scrl.Dispose();
+            throw;
+        }
+        return (scrl, job, store, work);
+    }
 
     private static JobMessage PretrainJob(string store)
     {
